@@ -1,0 +1,85 @@
+"""Data model: articles parsed from pages or records, and the chunks cut from them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def stable_id(*parts: str, length: int = 16) -> str:
+    """Return a short sha256 hex digest of the joined parts."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+@dataclass
+class Article:
+    """One article with its provenance."""
+
+    id: str
+    doc_id: str
+    source: str
+    title: str | None
+    text: str
+    subtitle: str | None = None
+    byline: str | None = None
+    date: str | None = None
+    issue: int | None = None
+    page: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the article as the JSON object `archive-qa parse` prints."""
+        keys = ("id", "doc_id", "source", "title", "subtitle", "byline", "date", "issue", "page", "text")
+        data = asdict(self)
+        return {key: data[key] for key in keys}
+
+
+@dataclass
+class Chunk:
+    """A passage of an article: what retrieval ranks and answers cite."""
+
+    id: str
+    article_id: str
+    ordinal: int
+    text: str
+    start: int
+    end: int
+    article: Article = field(repr=False)
+
+    def metadata(self) -> dict[str, str | int]:
+        """Return Chroma metadata; dates become int YYYYMMDD, nulls are left out."""
+        art = self.article
+        meta: dict[str, str | int | None] = {
+            "article_id": art.id,
+            "doc_id": art.doc_id,
+            "source": art.source,
+            "title": art.title,
+            "date": date_to_int(art.date),
+            "issue": art.issue,
+            "page": art.page,
+            "ordinal": self.ordinal,
+            "start": self.start,
+            "end": self.end,
+        }
+        return {key: value for key, value in meta.items() if value is not None}
+
+    def index_text(self) -> str:
+        """Return the text that is embedded and tokenized: title then passage."""
+        title = self.article.title or ""
+        return f"{title}\n{self.text}" if title else self.text
+
+
+def date_to_int(date: str | None) -> int | None:
+    """Turn ``YYYY-MM-DD`` into the int ``YYYYMMDD`` (None stays None)."""
+    if not date:
+        return None
+    return int(date.replace("-", ""))
+
+
+def int_to_date(value: int | None) -> str | None:
+    """Turn the int ``YYYYMMDD`` back into ``YYYY-MM-DD``."""
+    if not value:
+        return None
+    text = str(value)
+    return f"{text[:4]}-{text[4:6]}-{text[6:8]}"

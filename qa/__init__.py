@@ -1,0 +1,1 @@
+"""Retrieval, answering, services, command line and web."""
