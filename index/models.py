@@ -27,6 +27,7 @@ class Article:
     date: str | None = None
     issue: int | None = None
     page: str | None = None
+    file: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the article as the JSON object `archive-qa parse` prints."""
@@ -54,7 +55,9 @@ class Chunk:
             "article_id": art.id,
             "doc_id": art.doc_id,
             "source": art.source,
+            "file": art.file,
             "title": art.title,
+            "subtitle": art.subtitle,
             "date": date_to_int(art.date),
             "issue": art.issue,
             "page": art.page,

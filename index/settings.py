@@ -20,6 +20,9 @@ class Settings(BaseSettings):
         DEFAULT_EMBEDDING_MODEL,
         description="sentence-transformers model name or local folder; 'hash' forces the fallback.",
     )
+    embedding_download: bool = Field(
+        False, description="Allow fetching the embedding model from the model hub (else local cache/folder only)."
+    )
     embedding_batch_size: int = Field(64, description="Texts per embedding batch.")
     paper_name: str = Field("嘉兴日报·平湖版", description="Newspaper name shown in citations.")
     chunk_size: int = Field(400, description="Target chunk length in characters.")

@@ -1,0 +1,148 @@
+"""Ingest: files in, chunks embedded into Chroma, BM25 rebuilt, manifest kept, a report out."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.chunk import chunk_article
+from index.embed import Embedder
+from index.lexical import bm25_dir, current_generation, rebuild
+from index.manifest import Manifest
+from index.read import ReadError, SourceFile, discover, read_file
+from index.records import source_articles
+from index.settings import Settings
+from index.store import ChromaStore
+from index.tokenize import tokenize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did."""
+
+    files: int = 0
+    indexed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    articles: int = 0
+    chunks: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    embedder: str = ""
+    fallback: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """Return the human-readable final report."""
+        lines = [
+            f"files: {self.files} (indexed {self.indexed}, unchanged {self.unchanged}, removed {self.removed}, "
+            f"errors {len(self.errors)})",
+            f"articles: {self.articles}  chunks: {self.chunks}  seconds: {self.seconds:.1f}"
+            + (f"  chunks/s: {self.chunks / self.seconds:.0f}" if self.seconds and self.chunks else ""),
+            f"embedder: {self.embedder}" + ("  (FALLBACK: the configured model could not be loaded)" if self.fallback else ""),
+        ]
+        lines += [f"error: {e}" for e in self.errors] + [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+class Ingestor:
+    """Keeps an index folder in step with a set of files."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore, manifest: Manifest,
+                 progress: bool = False) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.manifest = manifest
+        self.progress = progress
+
+    def run(self, paths: list[Path], prune: bool = False, rebuild_all: bool = False) -> IngestReport:
+        """Ingest files and folders; unchanged files are skipped, changed ones replaced."""
+        started = time.perf_counter()
+        report = IngestReport(embedder=self.embedder.name, fallback=self.embedder.fallback)
+        if rebuild_all:
+            self._wipe()
+        self.store.check_embedder()
+        files, missing = discover(paths)
+        report.errors += [f"{p}: {why}" for p, why in missing]
+        report.files = len(files)
+        for path in self._bar(files):
+            self._ingest_file(path, report)
+        if prune:
+            self._prune(files, report)
+        if current_generation(self.settings.index_dir) != self.manifest.generation() or not bm25_dir(
+            self.settings.index_dir
+        ).exists():
+            rebuild(self.settings.index_dir, self.manifest)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _bar(self, files: list[Path]):  # type: ignore[no-untyped-def]
+        if not self.progress:
+            return files
+        from tqdm import tqdm
+
+        return tqdm(files, desc="files", unit="file")
+
+    def _ingest_file(self, path: Path, report: IngestReport) -> None:
+        try:
+            source = read_file(path)
+        except ReadError as exc:
+            report.errors.append(f"{path}: {exc}")
+            return
+        if self.manifest.sha(source.key) == source.sha256:
+            report.unchanged += 1
+            return
+        articles = source_articles(source)
+        report.warnings += source.problems
+        chunks = [c for a in articles for c in chunk_article(a, self.settings.chunk_size, self.settings.chunk_max)]
+        if not chunks:
+            report.errors.append(f"{path}: no article text found")
+            return
+        self._write(source, articles, chunks)
+        report.indexed += 1
+        report.articles += len(articles)
+        report.chunks += len(chunks)
+
+    def _write(self, source: SourceFile, articles: list, chunks: list) -> None:  # type: ignore[type-arg]
+        texts = [c.index_text() for c in chunks]
+        tokens = [tokenize(t) for t in self._bar_chunks(texts, "tokenize")]
+        vectors = self._embed(texts)
+        self.store.delete_file(source.key)
+        self.store.add(chunks, vectors)
+        self.manifest.replace_file(source.key, source.name, source.sha256, articles, chunks, tokens)
+
+    def _embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        step = 512
+        parts = [
+            self.embedder.embed_documents(texts[i : i + step])
+            for i in self._bar_chunks(list(range(0, len(texts), step)), "embed", step)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+
+    def _bar_chunks(self, items: list, desc: str, scale: int = 1):  # type: ignore[no-untyped-def,type-arg]
+        if not self.progress or len(items) * scale < 2000:
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, desc=f"  {desc} (chunks x{scale})" if scale > 1 else f"  {desc} (chunks)", leave=False)
+
+    def _prune(self, files: list[Path], report: IngestReport) -> None:
+        present = {str(p.resolve()) for p in files}
+        for key in self.manifest.keys():
+            if key not in present and not Path(key).exists():
+                self.store.delete_file(key)
+                self.manifest.remove_file(key)
+                report.removed += 1
+
+    def _wipe(self) -> None:
+        self.store.reset()
+        self.manifest.clear()
+        shutil.rmtree(bm25_dir(self.settings.index_dir), ignore_errors=True)

@@ -1,0 +1,124 @@
+"""The lexical index: bm25s over jieba words and CJK bigrams, rebuilt from the manifest."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from index.manifest import Manifest
+
+
+class LexicalIndex:
+    """A loaded BM25 index with the chunk ids, dates and sources aligned to its rows."""
+
+    def __init__(self, bm25: object | None, ids: list[str], dates: np.ndarray, sources: np.ndarray,
+                 generation: int) -> None:
+        self.bm25 = bm25
+        self.ids = ids
+        self.dates = dates
+        self.sources = sources
+        self.generation = generation
+        self._idf: dict[str, float] | None = None
+
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Return (chunk id, BM25 score) of the top k chunks with a positive score."""
+        if self.bm25 is None or not self.ids or not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)  # type: ignore[attr-defined]
+        if mask is not None:
+            scores = scores * mask
+        k = min(k, len(self.ids))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, token: str) -> float:
+        """Return the BM25 inverse document frequency of a token (unseen tokens get the maximum)."""
+        if self._idf is None:
+            self._idf = self._compute_idf()
+        n = len(self.ids)
+        return self._idf.get(token, float(np.log(1 + (n + 0.5) / 0.5)))
+
+    def _compute_idf(self) -> dict[str, float]:
+        if self.bm25 is None:
+            return {}
+        vocab: dict[str, int] = self.bm25.vocab_dict  # type: ignore[attr-defined]
+        indptr = np.asarray(self.bm25.scores["indptr"])  # type: ignore[attr-defined]
+        df = np.diff(indptr)
+        n = len(self.ids)
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        return {tok: float(idf[i]) for tok, i in vocab.items() if i < len(idf)}
+
+    def mask(self, since: int | None, until: int | None, sources: list[str] | None) -> np.ndarray | None:
+        """Return a 0/1 row mask for a date range and source list, or None when unfiltered."""
+        if since is None and until is None and not sources:
+            return None
+        keep = np.ones(len(self.ids), dtype=bool)
+        if since is not None:
+            keep &= self.dates >= since
+        if until is not None:
+            keep &= (self.dates <= until) & (self.dates > 0)
+        if sources:
+            keep &= np.isin(self.sources, sources)
+        return keep.astype(np.float32)
+
+
+def bm25_dir(index_dir: Path) -> Path:
+    """Return the folder that holds the BM25 generations."""
+    return index_dir / "bm25"
+
+
+def current_generation(index_dir: Path) -> int:
+    """Return the manifest generation the BM25 files were built from (0 if none)."""
+    pointer = bm25_dir(index_dir) / "CURRENT"
+    return int(pointer.read_text()) if pointer.exists() else 0
+
+
+def rebuild(index_dir: Path, manifest: Manifest) -> int:
+    """Build BM25 from the manifest's chunk tokens, switch to it atomically; return chunk count."""
+    import bm25s
+
+    generation = manifest.generation()
+    rows = list(manifest.iter_chunks())
+    target = bm25_dir(index_dir) / f"gen-{generation}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    if rows:
+        model = bm25s.BM25()
+        model.index([r[1] or [""] for r in rows], show_progress=False)
+        model.save(str(target), show_progress=False)
+    (target / "ids.json").write_text(json.dumps([r[0] for r in rows]))
+    np.save(target / "dates.npy", np.array([r[2] for r in rows], dtype=np.int64))
+    (target / "sources.json").write_text(json.dumps([r[3] for r in rows], ensure_ascii=False))
+    pointer = bm25_dir(index_dir) / "CURRENT"
+    tmp = pointer.with_suffix(".tmp")
+    tmp.write_text(str(generation))
+    os.replace(tmp, pointer)
+    for old in bm25_dir(index_dir).glob("gen-*"):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
+    return len(rows)
+
+
+def load(index_dir: Path) -> LexicalIndex:
+    """Load the current BM25 generation (an empty index when none was built)."""
+    import bm25s
+
+    generation = current_generation(index_dir)
+    folder = bm25_dir(index_dir) / f"gen-{generation}"
+    if not (folder / "ids.json").exists():
+        return LexicalIndex(None, [], np.zeros(0, dtype=np.int64), np.array([]), 0)
+    ids = json.loads((folder / "ids.json").read_text())
+    model = bm25s.BM25.load(str(folder), show_progress=False) if ids else None
+    if model is not None:
+        try:
+            model.activate_numba_scorer()
+        except Exception:  # noqa: BLE001 - numba is optional
+            pass
+    dates = np.load(folder / "dates.npy")
+    sources = np.array(json.loads((folder / "sources.json").read_text(encoding="utf-8")), dtype=object)
+    return LexicalIndex(model, ids, dates, sources, generation)

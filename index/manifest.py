@@ -1,0 +1,98 @@
+"""The manifest: which files are indexed (by sha256), their articles and chunk tokens, in SQLite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.models import Article, Chunk, date_to_int
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, name TEXT, sha256 TEXT, articles INT, chunks INT);
+CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, file TEXT, body TEXT);
+CREATE TABLE IF NOT EXISTS chunks (id TEXT PRIMARY KEY, file TEXT, tokens TEXT, date INT, source TEXT);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file);
+CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
+"""
+
+
+class Manifest:
+    """What the index holds; every change bumps the generation the BM25 files follow."""
+
+    def __init__(self, index_dir: Path) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(index_dir / "manifest.sqlite", check_same_thread=False)
+        self.db.executescript(SCHEMA)
+
+    def sha(self, key: str) -> str | None:
+        """Return the sha256 recorded for a file, or None."""
+        row = self.db.execute("SELECT sha256 FROM files WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def keys(self) -> list[str]:
+        """Return the keys of all indexed files."""
+        return [row[0] for row in self.db.execute("SELECT key FROM files")]
+
+    def replace_file(self, key: str, name: str, sha: str, articles: list[Article], chunks: list[Chunk],
+                     tokens: list[list[str]]) -> None:
+        """Record a file's new articles and chunks in one transaction."""
+        with self.db:
+            self._delete(key)
+            self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (key, name, sha, len(articles), len(chunks)))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
+                [(a.id, key, json.dumps(a.to_dict(), ensure_ascii=False)) for a in articles],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?)",
+                [(c.id, key, " ".join(t), date_to_int(c.article.date) or 0, c.article.source)
+                 for c, t in zip(chunks, tokens, strict=True)],
+            )
+            self._bump()
+
+    def remove_file(self, key: str) -> None:
+        """Forget a file."""
+        with self.db:
+            self._delete(key)
+            self._bump()
+
+    def _delete(self, key: str) -> None:
+        for table, column in (("files", "key"), ("articles", "file"), ("chunks", "file")):
+            self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+
+    def _bump(self) -> None:
+        self.db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = value + 1"
+        )
+
+    def generation(self) -> int:
+        """Return the counter bumped by every change."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def iter_chunks(self) -> Iterator[tuple[str, list[str], int, str]]:
+        """Yield (id, tokens, date int, source) of every chunk in a stable order."""
+        for cid, tokens, date, source in self.db.execute("SELECT id, tokens, date, source FROM chunks ORDER BY rowid"):
+            yield cid, tokens.split(" ") if tokens else [], int(date or 0), source or ""
+
+    def article(self, article_id: str) -> dict | None:
+        """Return an article's JSON object by id."""
+        row = self.db.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of files, articles and chunks."""
+        return {
+            table: int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            for table in ("files", "articles", "chunks")
+        }
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self.db:
+            for table in ("files", "articles", "chunks"):
+                self.db.execute(f"DELETE FROM {table}")
+            self._bump()

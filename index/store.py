@@ -1,0 +1,100 @@
+"""The vector store: a Chroma collection of chunks with their metadata and embeddings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.models import Chunk
+
+COLLECTION = "archive"
+BATCH = 2000
+
+
+class EmbedderMismatch(Exception):
+    """The index was built with another embedder than the configured one."""
+
+
+class ChromaStore:
+    """Chunks in a Chroma collection created without Chroma's own embedding function."""
+
+    def __init__(self, index_dir: Path, embedder_name: str) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.client = chromadb.PersistentClient(
+            path=str(index_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        self.embedder_name = embedder_name
+        self.collection = self.client.get_or_create_collection(
+            COLLECTION,
+            configuration={"hnsw": {"space": "cosine"}, "embedding_function": None},
+            metadata={"embedder": embedder_name},
+            embedding_function=None,
+        )
+
+    @property
+    def built_with(self) -> str | None:
+        """Return the name of the embedder that built the collection."""
+        meta = self.collection.metadata or {}
+        value = meta.get("embedder")
+        return str(value) if value is not None else None
+
+    def check_embedder(self) -> None:
+        """Refuse to mix embedders in one collection."""
+        if self.built_with and self.built_with != self.embedder_name and self.count() > 0:
+            raise EmbedderMismatch(
+                f"the index was built with embedder '{self.built_with}' but '{self.embedder_name}' is configured; "
+                "run `archive-qa ingest PATH... --rebuild` to rebuild it with the configured embedder"
+            )
+
+    def count(self) -> int:
+        """Return the number of chunks stored."""
+        return int(self.collection.count())
+
+    def add(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Upsert chunks with their vectors (idempotent: ids are content-derived)."""
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start : start + BATCH]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],  # type: ignore[misc]
+                embeddings=vectors[start : start + BATCH],
+            )
+
+    def delete_file(self, file_key: str) -> None:
+        """Remove every chunk that came from one file."""
+        self.collection.delete(where={"file": file_key})
+
+    def reset(self) -> None:
+        """Drop and recreate the collection for the configured embedder."""
+        self.client.delete_collection(COLLECTION)
+        self.collection = self.client.get_or_create_collection(
+            COLLECTION,
+            configuration={"hnsw": {"space": "cosine"}, "embedding_function": None},
+            metadata={"embedder": self.embedder_name},
+            embedding_function=None,
+        )
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """Return (chunk id, cosine similarity) of the k nearest chunks passing the filter."""
+        if self.count() == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=k, where=where, include=["distances"]
+        )
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=False)]
+
+    def get(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Return text and metadata of chunks by id."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        docs = got.get("documents") or []
+        metas = got.get("metadatas") or []
+        return {cid: (doc, dict(meta or {})) for cid, doc, meta in zip(got["ids"], docs, metas, strict=False)}

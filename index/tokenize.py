@@ -1,0 +1,35 @@
+"""Tokens for BM25: jieba words plus CJK character bigrams."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_WORD = re.compile(r"[\w\u3400-\u9fff]", re.U)
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 有 也 就 都 而 或 被 把 对 为 以 于 之 其 这 那 个 吗 呢 吧 啊 "
+    "什么 多少 哪些 哪个 哪里 哪 如何 怎么 怎样 为什么 是否 几 谁 请问 一下".split()
+)
+
+
+@cache
+def _jieba():  # type: ignore[no-untyped-def]
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Return jieba words (lower-cased, no punctuation or stopwords) and CJK bigrams."""
+    words = [w.lower() for w in _jieba().lcut(text) if _WORD.search(w) and w not in STOPWORDS]
+    bigrams = [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+    return words + [b for b in bigrams if b not in STOPWORDS]
+
+
+def tokenize_many(texts: list[str]) -> list[list[str]]:
+    """Tokenize a batch of texts."""
+    return [tokenize(t) for t in texts]

@@ -1,0 +1,120 @@
+"""What each command does, given settings and parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from index.models import date_to_int
+from index.read import ReadError, discover, read_file
+from index.records import source_articles
+from index.settings import Settings
+from index.store import EmbedderMismatch
+from qa.answer import Answer
+from qa.retrieve import Filters
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def _services(settings: Settings):  # type: ignore[no-untyped-def]
+    from qa.services import build_services
+
+    return build_services(settings)
+
+
+def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    """Index files; print the report."""
+    services = _services(settings)
+    try:
+        report = services.ingestor(progress=sys.stderr.isatty()).run(args.paths, prune=args.prune,
+                                                                       rebuild_all=args.rebuild)
+    except EmbedderMismatch as exc:
+        raise UserError(str(exc)) from exc
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
+def run_parse(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the parsed articles of files as JSON lines."""
+    files, errors = discover(args.paths)
+    problems = [f"{p}: {why}" for p, why in errors]
+    for path in files:
+        try:
+            source = read_file(path)
+        except ReadError as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        for article in source_articles(source):
+            print(json.dumps(article.to_dict(), ensure_ascii=False))
+        problems += source.problems
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _date(value: str | None, flag: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return date_to_int(date.fromisoformat(value).isoformat())
+    except ValueError as exc:
+        raise UserError(f"{flag} expects a date YYYY-MM-DD, got '{value}'") from exc
+
+
+def run_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer one question."""
+    services = _services(settings)
+    try:
+        answerer = services.answerer()
+    except EmbedderMismatch as exc:
+        raise UserError(str(exc)) from exc
+    filters = Filters(since=_date(args.since, "--since"), until=_date(args.until, "--until"))
+    answer, _ = answerer.answer(args.question, k=args.k, filters=filters)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """Render an answer and its sources for a terminal."""
+    lines = [answer.text, ""]
+    for c in answer.citations:
+        where = " ".join(x for x in (c.date or "日期不详", f"第{c.issue}期" if c.issue else "", c.source or "") if x)
+        lines.append(f"[{c.n}] 《{c.title or '无标题'}》 {where}")
+        lines.append(f"    {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
+    return "\n".join(lines).rstrip()
+
+
+def run_eval(settings: Settings, args: argparse.Namespace) -> int:
+    """Score a questions file, optionally on a fresh index of --docs."""
+    from qa.cli import temp_index
+    from qa.evaluate import evaluate, load_questions
+
+    questions = load_questions(args.questions)
+    if args.docs:
+        with temp_index() as folder:
+            fresh = settings.model_copy(update={"index_dir": Path(folder)})
+            services = _services(fresh)
+            report = services.ingestor().run(args.docs)
+            print(report.summary(), file=sys.stderr)
+            result = evaluate(services.answerer(), questions, k=args.k)
+    else:
+        result = evaluate(_services(settings).answerer(), questions, k=args.k)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        skip = {"questions"}
+        print("\n".join(f"{key}: {value}" for key, value in result.items() if key not in skip))
+    return 0
+
+
+def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve the chat and API."""
+    from qa.web import serve
+
+    serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    return 0

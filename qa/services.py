@@ -1,0 +1,58 @@
+"""One place wires everything: settings in, ready services out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from index.embed import Embedder, load_embedder
+from index.ingest import Ingestor
+from index.manifest import Manifest
+from index.settings import Settings
+from index.store import ChromaStore
+from qa.answer import ExtractiveAnswerer
+from qa.retrieve import Retriever
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """The objects every interface (CLI, REST, chat) shares."""
+
+    settings: Settings
+    embedder: Embedder
+    store: ChromaStore
+    manifest: Manifest
+
+    def ingestor(self, progress: bool = False) -> Ingestor:
+        """Return an ingestor writing to this index."""
+        return Ingestor(self.settings, self.embedder, self.store, self.manifest, progress=progress)
+
+    def answerer(self) -> ExtractiveAnswerer:
+        """Return the answer service over the current index."""
+        self.store.check_embedder()
+        retriever = Retriever(self.settings.index_dir, self.store, self.embedder, self.settings.candidates)
+        return ExtractiveAnswerer(retriever, k=self.settings.top_k, min_coverage=self.settings.min_coverage)
+
+    def health(self) -> dict[str, object]:
+        """Return what the index holds and which embedder serves it."""
+        counts = self.manifest.counts()
+        return {
+            "chunks": counts["chunks"],
+            "articles": counts["articles"],
+            "files": counts["files"],
+            "embedder": self.embedder.name,
+            "embedder_fallback": self.embedder.fallback,
+            "llm": None,
+        }
+
+
+def build_services(settings: Settings) -> Services:
+    """Build the embedder, store and manifest for the configured index folder."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    embedder = load_embedder(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download)
+    if embedder.fallback and settings.embedding_model.lower() not in ("hash", "fallback"):
+        log.warning("serving with the FALLBACK embedder %s", embedder.name)
+    store = ChromaStore(settings.index_dir, embedder.name)
+    return Services(settings, embedder, store, Manifest(settings.index_dir))
