@@ -83,7 +83,8 @@ class SentenceTransformerEmbedder:
 
         device = None if _has_cuda() else "cpu"
         self._model = SentenceTransformer(self.model_name, device=device, local_files_only=not self.download)
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         label = Path(self.model_name).name if Path(self.model_name).exists() else self.model_name
         self.name = f"st:{label}:{self.dim}"
 

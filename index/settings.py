@@ -29,8 +29,11 @@ class Settings(BaseSettings):
     chunk_max: int = Field(500, description="Hard upper bound of a chunk in characters.")
     top_k: int = Field(5, description="Passages given to the answer step by default.")
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
+    fallback_dense_weight: float = Field(
+        0.2, description="Weight of dense results in the fusion when the fallback embedder serves them."
+    )
     min_coverage: float = Field(
-        0.5, description="Share of the question's weighted terms the best passage must hold to answer."
+        0.35, description="Share of the question's weighted words the best passage must hold to answer (tuned on the dev sets)."
     )
     host: str = Field("127.0.0.1", description="Host the web server binds to.")
     port: int = Field(7860, description="Port the web server listens on.")

@@ -23,11 +23,15 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+def words(text: str) -> list[str]:
+    """Return jieba words, lower-cased, without punctuation or stopwords."""
+    return [w.lower() for w in _jieba().lcut(text) if _WORD.search(w) and w not in STOPWORDS]
+
+
 def tokenize(text: str) -> list[str]:
     """Return jieba words (lower-cased, no punctuation or stopwords) and CJK bigrams."""
-    words = [w.lower() for w in _jieba().lcut(text) if _WORD.search(w) and w not in STOPWORDS]
     bigrams = [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
-    return words + [b for b in bigrams if b not in STOPWORDS]
+    return words(text) + [b for b in bigrams if b not in STOPWORDS]
 
 
 def tokenize_many(texts: list[str]) -> list[list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
 from index.models import int_to_date
-from index.tokenize import tokenize
+from index.tokenize import words
 from qa.retrieve import Filters, Passage, Retriever
 
 NOT_FOUND = "没有在档案中找到相关报道。"
@@ -60,26 +61,43 @@ def cite(n: int, passage: Passage) -> Citation:
 
 
 class Weights:
-    """Term weights for a question: BM25 inverse document frequency over the archive."""
+    """Question words weighted by their BM25 inverse document frequency over the archive."""
 
     def __init__(self, question: str, lexical: LexicalIndex) -> None:
-        self.terms = {t: lexical.idf(t) * (2.0 if t.isdigit() else 1.0) for t in set(tokenize(question))}
+        words = {w for w in question_words(question)}
+        self.terms = {w: lexical.idf(w) for w in words}
         self.total = sum(self.terms.values()) or 1.0
 
+    def focused(self, sentences: list[str]) -> Weights:
+        """Return weights that favour words found in few of the candidate sentences."""
+        sharper = Weights.__new__(Weights)
+        sharper.terms = {
+            t: w / (1.0 + math.log1p(sum(1 for s in sentences if t in s.lower()))) for t, w in self.terms.items()
+        }
+        sharper.total = sum(sharper.terms.values()) or 1.0
+        return sharper
+
     def coverage(self, text: str) -> float:
-        """Share of the question's weighted terms that occur in text."""
-        present = set(tokenize(text))
-        return sum(w for t, w in self.terms.items() if t in present) / self.total
+        """Share of the question's weighted words that occur in text."""
+        flat = text.lower()
+        return sum(w for t, w in self.terms.items() if t in flat) / self.total
+
+
+def question_words(question: str) -> list[str]:
+    """Return the content words of a question (jieba words, no stopwords or punctuation)."""
+    return words(question)
 
 
 class ExtractiveAnswerer:
     """Answers by picking the sentences of the retrieved passages that answer the question."""
 
-    def __init__(self, retriever: Retriever, k: int = 5, min_coverage: float = 0.5, max_sentences: int = 2) -> None:
+    def __init__(self, retriever: Retriever, k: int = 5, min_coverage: float = 0.5, max_sentences: int = 2,
+                 second_ratio: float = 0.6) -> None:
         self.retriever = retriever
         self.k = k
         self.min_coverage = min_coverage
         self.max_sentences = max_sentences
+        self.second_ratio = second_ratio
 
     def answer(self, question: str, k: int | None = None, filters: Filters | None = None) -> tuple[Answer, list[Passage]]:
         """Answer a question; also return the passages the answer step received."""
@@ -97,18 +115,22 @@ class ExtractiveAnswerer:
         return answer, passages
 
     def _compose(self, question: str, passages: list[Passage], weights: Weights) -> Answer:
-        scored = []
-        for rank, passage in enumerate(passages[:3]):
-            for start, end in split_sentences(passage.text):
-                sentence = passage.text[start:end].strip()
-                score = weights.coverage(sentence) + _shape_bonus(question, sentence) + 0.05 / (1 + rank)
-                scored.append((score, rank, start, sentence))
-        scored.sort(key=lambda item: -item[0])
+        sentences = [
+            (rank, start, passage.text[start:end].strip())
+            for rank, passage in enumerate(passages[:3])
+            for start, end in split_sentences(passage.text)
+        ]
+        local = weights.focused([s for _, _, s in sentences])
+        scored = sorted(
+            ((local.coverage(s) + _shape_bonus(question, s) + 0.05 / (1 + rank), rank, start, s)
+             for rank, start, s in sentences),
+            key=lambda item: -item[0],
+        )
         chosen = [scored[0]]
         for item in scored[1:]:
-            if len(chosen) >= self.max_sentences or item[0] < 0.75 * chosen[0][0]:
+            if len(chosen) >= self.max_sentences or item[0] < self.second_ratio * chosen[0][0]:
                 break
-            if item[3] not in (c[3] for c in chosen) and sum(len(c[3]) for c in chosen) + len(item[3]) <= 240:
+            if item[3] not in (c[3] for c in chosen) and sum(len(c[3]) for c in chosen) + len(item[3]) <= 300:
                 chosen.append(item)
         numbers: dict[int, int] = {}
         parts = []

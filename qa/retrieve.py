@@ -61,8 +61,10 @@ def fuse_rankings(rankings: list[list[str]], weights: list[float] | None = None,
 class Retriever:
     """Hybrid search over one index folder; reloads BM25 when the index generation changes."""
 
-    def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder, candidates: int = 50) -> None:
+    def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder, candidates: int = 50,
+                 dense_weight: float = 1.0) -> None:
         self.index_dir = index_dir
+        self.dense_weight = dense_weight
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
@@ -83,7 +85,7 @@ class Retriever:
         index = self.lexical
         bm25 = index.search(tokenize(query), self.candidates, index.mask(filters.since, filters.until, filters.sources))
         dense = self.store.query(self.embedder.embed_query(query), self.candidates, filters.where())
-        fused = fuse_rankings([[c for c, _ in bm25], [c for c, _ in dense]])[:k]
+        fused = fuse_rankings([[c for c, _ in bm25], [c for c, _ in dense]], [1.0, self.dense_weight])[:k]
         found = self.store.get([cid for cid, _ in fused])
         passages = [Passage(cid, found[cid][0], found[cid][1], score) for cid, score in fused if cid in found]
         if timings is not None:

@@ -32,7 +32,8 @@ class Services:
     def answerer(self) -> ExtractiveAnswerer:
         """Return the answer service over the current index."""
         self.store.check_embedder()
-        retriever = Retriever(self.settings.index_dir, self.store, self.embedder, self.settings.candidates)
+        weight = self.settings.fallback_dense_weight if self.embedder.fallback else 1.0
+        retriever = Retriever(self.settings.index_dir, self.store, self.embedder, self.settings.candidates, weight)
         return ExtractiveAnswerer(retriever, k=self.settings.top_k, min_coverage=self.settings.min_coverage)
 
     def health(self) -> dict[str, object]:

@@ -1,0 +1,60 @@
+"""Reading files: encodings, binary and empty files, JSONL records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.read import ReadError, discover, iter_records, read_file
+
+PAGE = "2023年4月7日◆星期五\n\n本报讯 平湖举行会议。\n"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-8"),
+        lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+        lambda t: t.encode("utf-16"),
+        lambda t: t.encode("gb18030"),
+        lambda t: t.encode("gbk"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16-bom", "gb18030", "gbk"],
+)
+def test_encodings_decode_to_the_same_text(tmp_path: Path, encode) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "page.txt"
+    path.write_bytes(encode(PAGE))
+    assert read_file(path).text == PAGE
+
+
+def test_binary_and_empty_files_are_refused_by_name(tmp_path: Path) -> None:
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"   \n")
+    with pytest.raises(ReadError, match="binary"):
+        read_file(binary)
+    with pytest.raises(ReadError, match="empty"):
+        read_file(empty)
+
+
+def test_discover_recurses_and_reports_unsupported(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "p.md").write_text("x", encoding="utf-8")
+    (tmp_path / "a" / "skip.pdf").write_bytes(b"%PDF")
+    other = tmp_path / "notes.docx"
+    other.write_bytes(b"x")
+    found, errors = discover([tmp_path / "a", other, tmp_path / "missing.txt"])
+    assert [p.name for p in found] == ["p.md"]
+    assert {p.name for p, _ in errors} == {"notes.docx", "missing.txt"}
+
+
+def test_bad_jsonl_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a", "text": "正文"}\nnot json\n{"id": "c"}\n', encoding="utf-8")
+    source = read_file(path)
+    records = list(iter_records(source))
+    assert [r["id"] for r in records] == ["a"]
+    assert source.problems[0].startswith("docs.jsonl:2:")
+    assert "missing or empty 'text'" in source.problems[1]
