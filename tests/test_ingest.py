@@ -1,0 +1,97 @@
+"""Manifest and incremental ingest on a real Chroma and real bm25s in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.manifest import Manifest
+from index.settings import Settings
+from index.store import EmbedderMismatch
+from qa.services import build_services
+from tests.conftest import SEEDS
+
+
+def _copy_seeds(tmp_path: Path, names: list[str] | None = None) -> Path:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for path in sorted(SEEDS.iterdir()):
+        if names is None or path.name in names:
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_reingest_is_a_noop_and_changes_replace_chunks(settings: Settings, tmp_path: Path) -> None:
+    pages = _copy_seeds(tmp_path)
+    services = build_services(settings)
+    first = services.ingestor().run([pages])
+    assert first.indexed == 5 and first.chunks == services.store.count() > 0
+    again = services.ingestor().run([pages])
+    assert again.unchanged == 5 and again.indexed == 0
+    changed = pages / "000_223acbc4b7ee2d0d.txt"
+    old = services.manifest.db.execute("SELECT chunks FROM files WHERE name = ?", (changed.name,)).fetchone()[0]
+    changed.write_text("本报讯 平湖新建口袋公园十座，市民休闲有了新去处。", encoding="utf-8")
+    third = services.ingestor().run([pages])
+    assert third.indexed == 1
+    assert services.store.count() == services.manifest.counts()["chunks"] == first.chunks - old + third.chunks
+
+
+def test_bad_file_is_reported_and_loses_nothing(settings: Settings, tmp_path: Path) -> None:
+    pages = _copy_seeds(tmp_path, ["001_db9f50eddc9905f9.txt"])
+    services = build_services(settings)
+    before = services.ingestor().run([pages]).chunks
+    (pages / "001_db9f50eddc9905f9.txt").write_bytes(b"\x00\x01binary")
+    report = services.ingestor().run([pages])
+    assert report.errors and "001_db9f50eddc9905f9.txt" in report.errors[0] and "binary" in report.errors[0]
+    assert services.store.count() == before
+
+
+def test_prune_removes_files_that_are_gone(settings: Settings, tmp_path: Path) -> None:
+    pages = _copy_seeds(tmp_path, ["001_db9f50eddc9905f9.txt", "002_7bb0050a3ae8d62c.txt"])
+    services = build_services(settings)
+    services.ingestor().run([pages])
+    (pages / "002_7bb0050a3ae8d62c.txt").unlink()
+    report = services.ingestor().run([pages], prune=True)
+    assert report.removed == 1
+    assert services.manifest.counts()["files"] == 1
+    assert services.store.count() == services.manifest.counts()["chunks"]
+
+
+def test_interrupted_ingest_is_completed_without_duplicates(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = _copy_seeds(tmp_path)
+    services = build_services(settings)
+    real = Manifest.replace_file
+    calls = {"n": 0}
+
+    def dies_on_third(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # the process is killed after Chroma took the chunks
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Manifest, "replace_file", dies_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        services.ingestor().run([pages])
+    monkeypatch.setattr(Manifest, "replace_file", real)
+    resumed = build_services(settings)
+    report = resumed.ingestor().run([pages])
+    assert report.indexed == 3 and report.unchanged == 2
+    fresh = build_services(Settings(index_dir=tmp_path / "fresh", embedding_model="hash"))
+    expected = fresh.ingestor().run([pages]).chunks
+    assert resumed.store.count() == resumed.manifest.counts()["chunks"] == expected
+    answer, _ = resumed.answerer().answer("德马吉森精机平湖项目总投资多少？")
+    assert answer.found and "1亿美元" in answer.text
+
+
+def test_mixing_embedders_is_refused(settings: Settings, tmp_path: Path, tiny_model: Path) -> None:
+    pages = _copy_seeds(tmp_path, ["001_db9f50eddc9905f9.txt"])
+    build_services(settings).ingestor().run([pages])
+    other = build_services(settings.model_copy(update={"embedding_model": str(tiny_model)}))
+    with pytest.raises(EmbedderMismatch, match="--rebuild"):
+        other.ingestor().run([pages])
+    report = other.ingestor().run([pages], rebuild_all=True)
+    assert report.indexed == 1 and not report.fallback
