@@ -45,9 +45,7 @@ def _raw_blocks(text: str) -> list[list[str]]:
         if not line or is_masthead_line(line) and len(line) < 40:
             current = _flush(raw, current)
             continue
-        if _HEADING.match(line) or _is_byline_line(line) and current and not _is_byline_line(current[-1]):
-            current = _flush(raw, current)
-        elif current and _is_byline_line(current[0]) and not _is_byline_cont(line):
+        if _HEADING.match(line) or _is_byline_line(line) and current and not _is_byline_line(current[-1]) or current and _is_byline_line(current[0]) and not _is_byline_cont(line):
             current = _flush(raw, current)
         current.append(line)
         if _HEADING.match(line):

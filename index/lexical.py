@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -115,10 +116,8 @@ def load(index_dir: Path) -> LexicalIndex:
     ids = json.loads((folder / "ids.json").read_text())
     model = bm25s.BM25.load(str(folder), show_progress=False) if ids else None
     if model is not None:
-        try:
+        with contextlib.suppress(Exception):  # numba is optional
             model.activate_numba_scorer()
-        except Exception:  # noqa: BLE001 - numba is optional
-            pass
     dates = np.load(folder / "dates.npy")
     sources = np.array(json.loads((folder / "sources.json").read_text(encoding="utf-8")), dtype=object)
     return LexicalIndex(model, ids, dates, sources, generation)

@@ -6,11 +6,20 @@ import html
 import os
 from typing import Any
 
+from pydantic import BaseModel
+
 from index.settings import Settings
 from qa.answer import Answer
 from qa.services import Services, build_services
 
 TITLE = "报纸档案问答"
+
+
+class AskRequest(BaseModel):
+    """Body of ``POST /api/ask``."""
+
+    question: str
+    k: int | None = None
 
 
 def render_sources(answer: Answer, paper: str) -> str:
@@ -58,14 +67,9 @@ def create_app(services: Services) -> Any:
     """Build the FastAPI app: health, ask, and the chat at ``/``."""
     import gradio as gr
     from fastapi import FastAPI
-    from pydantic import BaseModel
 
     app = FastAPI(title="archive-qa")
     answerer = services.answerer()
-
-    class AskRequest(BaseModel):
-        question: str
-        k: int | None = None
 
     @app.get("/health")
     def health() -> dict[str, object]:
