@@ -19,8 +19,11 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build a random 2-layer BERT with a CJK character vocabulary, saved as a sentence-transformers folder."""
+    import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    torch.manual_seed(0)  # a fixed random model, so results repeat
 
     folder = tmp_path_factory.mktemp("tiny-bert")
     chars = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)] + list("0123456789abcdefghijklmnopqrstuvwxyz")
@@ -33,7 +36,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     BertModel(config).save_pretrained(raw)
     tokenizer.save_pretrained(raw)
     word = models.Transformer(str(raw), max_seq_length=256)
-    pooling = models.Pooling(word.get_word_embedding_dimension(), pooling_mode="mean")
+    pooling = models.Pooling(word.get_embedding_dimension(), pooling_mode="mean")
     model_dir = folder / "st"
     SentenceTransformer(modules=[word, pooling], device="cpu").save(str(model_dir))
     return model_dir
