@@ -77,7 +77,7 @@ def _assemble_bodies(blocks: list[Block]) -> list[Draft]:
             current.byline = block.text
             current = None
         elif block.kind in ("headline", "heading"):
-            current = None if current is None or current.last < i - 1 or True else current
+            current = None
         elif block.kind == "body":
             text, credit = split_inline_credit(block.text)
             if current is None or block.starts_article:

@@ -64,8 +64,7 @@ class Weights:
     """Question words weighted by their BM25 inverse document frequency over the archive."""
 
     def __init__(self, question: str, lexical: LexicalIndex) -> None:
-        words = {w for w in question_words(question)}
-        self.terms = {w: lexical.idf(w) for w in words}
+        self.terms = {w: lexical.idf(w) for w in set(question_words(question))}
         self.total = sum(self.terms.values()) or 1.0
 
     def focused(self, sentences: list[str]) -> Weights:
