@@ -98,7 +98,7 @@ class Ingestor:
         if self.manifest.sha(source.key) == source.sha256:
             report.unchanged += 1
             return
-        articles = source_articles(source)
+        articles = source_articles(source, self.settings.paper_name or None)
         report.warnings += source.problems
         chunks = [c for a in articles for c in chunk_article(a, self.settings.chunk_size, self.settings.chunk_max)]
         if not chunks:

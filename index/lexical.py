@@ -24,18 +24,33 @@ class LexicalIndex:
         self.sources = sources
         self.generation = generation
         self._idf: dict[str, float] | None = None
+        self._rows: dict[str, int] | None = None
 
-    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """Return (chunk id, BM25 score) of the top k chunks with a positive score."""
+    def scores(self, tokens: list[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """Return the BM25 score of every chunk (rows aligned with ``ids``; masked rows score 0)."""
         if self.bm25 is None or not self.ids or not tokens:
-            return []
-        scores = self.bm25.get_scores(tokens)  # type: ignore[attr-defined]
-        if mask is not None:
-            scores = scores * mask
+            return np.zeros(len(self.ids), dtype=np.float32)
+        scores = np.asarray(self.bm25.get_scores(tokens))  # type: ignore[attr-defined]
+        return scores * mask if mask is not None else scores
+
+    def top(self, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Return (chunk id, score) of the k best rows with a positive score."""
         k = min(k, len(self.ids))
+        if k == 0:
+            return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Return (chunk id, BM25 score) of the top k chunks with a positive score."""
+        return self.top(self.scores(tokens, mask), k)
+
+    def row(self, chunk_id: str) -> int | None:
+        """Return the row of a chunk id, or None when this generation does not hold it."""
+        if self._rows is None:
+            self._rows = {cid: i for i, cid in enumerate(self.ids)}
+        return self._rows.get(chunk_id)
 
     def idf(self, token: str) -> float:
         """Return the BM25 inverse document frequency of a token (unseen tokens get the maximum)."""

@@ -28,6 +28,7 @@ class Article:
     issue: int | None = None
     page: str | None = None
     file: str = ""
+    paper: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the article as the JSON object `archive-qa parse` prints."""
@@ -68,9 +69,18 @@ class Chunk:
         return {key: value for key, value in meta.items() if value is not None}
 
     def index_text(self) -> str:
-        """Return the text that is embedded and tokenized: title then passage."""
-        title = self.article.title or ""
-        return f"{title}\n{self.text}" if title else self.text
+        """Return the text that is embedded and tokenized: a context line, then the passage.
+
+        The context line names the paper, the date (``2021年6月8日``) and the title, so that a chunk
+        that says only "我市" or "昨天" can still be found by the place and year a reader asks about.
+        """
+        art = self.article
+        when = None
+        if art.date:
+            year, month, day = (int(part) for part in art.date.split("-"))
+            when = f"{year}年{month}月{day}日"
+        context = " ".join(part for part in (art.paper, when, art.title) if part)
+        return f"{context}\n{self.text}" if context else self.text
 
 
 def date_to_int(date: str | None) -> int | None:

@@ -39,14 +39,16 @@ def record_article(record: dict[str, Any], source: SourceFile) -> Article:
         issue=int(issue) if isinstance(issue, int) or (isinstance(issue, str) and issue.isdigit()) else None,
         page=str(page) if page not in (None, "") else None,
         file=source.key,
+        paper=str(record["source"]).strip() if record.get("source") else None,
     )
 
 
-def source_articles(source: SourceFile) -> list[Article]:
-    """Return the articles of a page file or a JSONL file."""
+def source_articles(source: SourceFile, paper: str | None = None) -> list[Article]:
+    """Return the articles of a page file or a JSONL file; page articles belong to ``paper``."""
     if source.is_records:
         return [record_article(r, source) for r in iter_records(source)]
     articles = parse_page(source.text, source.name)
     for article in articles:
         article.file = source.key
+        article.paper = paper
     return articles

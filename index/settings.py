@@ -29,9 +29,14 @@ class Settings(BaseSettings):
     chunk_max: int = Field(500, description="Hard upper bound of a chunk in characters.")
     top_k: int = Field(5, description="Passages given to the answer step by default.")
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
+    dense_weight: float = Field(1.0, description="Weight of dense results against BM25 (a real embedding model).")
     fallback_dense_weight: float = Field(
-        0.2, description="Weight of dense results in the fusion when the fallback embedder serves them."
+        0.1, description="Weight of dense results against BM25 when the fallback embedder serves them."
     )
+    window_weight: float = Field(
+        0.2, description="Weight of the best two-sentence coverage of the question in a passage's score."
+    )
+    rerank_depth: int = Field(20, description="Fused candidates scored before the top k are kept.")
     min_coverage: float = Field(
         0.35, description="Share of the question's weighted words the best passage must hold to answer (tuned on the dev sets)."
     )

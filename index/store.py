@@ -92,9 +92,21 @@ class ChromaStore:
 
     def get(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Return text and metadata of chunks by id."""
+        return {cid: (doc, meta) for cid, (doc, meta, _) in self.get_scored(ids, None).items()}
+
+    def get_scored(self, ids: list[str], vector: np.ndarray | None) -> dict[str, tuple[str, dict[str, Any], float]]:
+        """Return text, metadata and cosine similarity to ``vector`` (0 when None) of chunks by id."""
         if not ids:
             return {}
-        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        include: Any = ["documents", "metadatas"] + (["embeddings"] if vector is not None else [])
+        got = self.collection.get(ids=ids, include=include)
         docs = got.get("documents") or []
         metas = got.get("metadatas") or []
-        return {cid: (doc, dict(meta or {})) for cid, doc, meta in zip(got["ids"], docs, metas, strict=False)}
+        if vector is not None and got.get("embeddings") is not None:
+            sims = [float(np.dot(np.asarray(e, dtype=np.float32), vector)) for e in got["embeddings"]]  # type: ignore[union-attr]
+        else:
+            sims = [0.0] * len(docs)
+        return {
+            cid: (doc, dict(meta or {}), sim)
+            for cid, doc, meta, sim in zip(got["ids"], docs, metas, sims, strict=False)
+        }

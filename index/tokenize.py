@@ -22,9 +22,29 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
-def words(text: str) -> list[str]:
-    """Return jieba words, lower-cased, without punctuation or stopwords."""
-    return [w.lower() for w in _jieba().lcut(text) if _WORD.search(w) and w not in STOPWORDS]
+def words(text: str, join_single: bool = False) -> list[str]:
+    """Return jieba words, lower-cased, without punctuation or stopwords.
+
+    With ``join_single``, a run of single CJK characters that jieba left side by side (how it cuts a
+    name it does not know, ``钟埭`` → ``钟`` ``埭``) comes back as one word.
+    """
+    cut = _jieba().lcut(text)
+    if join_single:
+        cut = _join_single(cut)
+    return [w.lower() for w in cut if _WORD.search(w) and w not in STOPWORDS]
+
+
+def _join_single(cut: list[str]) -> list[str]:
+    joined: list[str] = []
+    in_run = False
+    for word in cut:
+        single = len(word) == 1 and bool(_CJK_RUN.match(word)) and word not in STOPWORDS
+        if single and in_run:
+            joined[-1] += word
+        else:
+            joined.append(word)
+        in_run = single
+    return joined
 
 
 def tokenize(text: str) -> list[str]:

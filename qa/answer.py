@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from index.chunk import split_sentences
-from index.lexical import LexicalIndex
 from index.models import int_to_date
-from index.tokenize import words
+from qa.relevance import Weights
 from qa.retrieve import Filters, Passage, Retriever
 
 NOT_FOUND = "没有在档案中找到相关报道。"
@@ -58,33 +56,6 @@ def cite(n: int, passage: Passage) -> Citation:
         issue=meta.get("issue"), page=meta.get("page"), source=meta.get("source"), doc_id=meta.get("doc_id"),
         article_id=meta.get("article_id"), score=round(passage.score, 6),
     )
-
-
-class Weights:
-    """Question words weighted by their BM25 inverse document frequency over the archive."""
-
-    def __init__(self, question: str, lexical: LexicalIndex) -> None:
-        self.terms = {w: lexical.idf(w) for w in set(question_words(question))}
-        self.total = sum(self.terms.values()) or 1.0
-
-    def focused(self, sentences: list[str]) -> Weights:
-        """Return weights that favour words found in few of the candidate sentences."""
-        sharper = Weights.__new__(Weights)
-        sharper.terms = {
-            t: w / (1.0 + math.log1p(sum(1 for s in sentences if t in s.lower()))) for t, w in self.terms.items()
-        }
-        sharper.total = sum(sharper.terms.values()) or 1.0
-        return sharper
-
-    def coverage(self, text: str) -> float:
-        """Share of the question's weighted words that occur in text."""
-        flat = text.lower()
-        return sum(w for t, w in self.terms.items() if t in flat) / self.total
-
-
-def question_words(question: str) -> list[str]:
-    """Return the content words of a question (jieba words, no stopwords or punctuation)."""
-    return words(question)
 
 
 class ExtractiveAnswerer:

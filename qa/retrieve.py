@@ -1,4 +1,4 @@
-"""Retrieval: BM25 and dense search over the same filters, fused by reciprocal rank."""
+"""Retrieval: BM25 and dense search over the same filters, fused by reciprocal rank, then scored."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from index.embed import Embedder
 from index.lexical import LexicalIndex
 from index.store import ChromaStore
 from index.tokenize import tokenize
+from qa.relevance import Weights
 
 RRF_K = 60
 
@@ -59,12 +60,21 @@ def fuse_rankings(rankings: list[list[str]], weights: list[float] | None = None,
 
 
 class Retriever:
-    """Hybrid search over one index folder; reloads BM25 when the index generation changes."""
+    """Hybrid search over one index folder; reloads BM25 when the index generation changes.
+
+    BM25 and dense search each return ``candidates`` chunks under the same filters; reciprocal-rank
+    fusion of the two lists picks a pool of ``depth`` chunks, and the pool is ordered by one score:
+    the BM25 score and the dense similarity (each divided by the best in the pool, dense weighted by
+    ``dense_weight``) plus ``window_weight`` times the share of the question's weighted words found
+    in two consecutive sentences of the chunk (the answer usually sits in one place).
+    """
 
     def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder, candidates: int = 50,
-                 dense_weight: float = 1.0) -> None:
+                 dense_weight: float = 1.0, window_weight: float = 0.2, depth: int = 20) -> None:
         self.index_dir = index_dir
         self.dense_weight = dense_weight
+        self.window_weight = window_weight
+        self.depth = depth
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
@@ -83,11 +93,23 @@ class Retriever:
         filters = filters or Filters()
         started = time.perf_counter()
         index = self.lexical
-        bm25 = index.search(tokenize(query), self.candidates, index.mask(filters.since, filters.until, filters.sources))
-        dense = self.store.query(self.embedder.embed_query(query), self.candidates, filters.where())
-        fused = fuse_rankings([[c for c, _ in bm25], [c for c, _ in dense]], [1.0, self.dense_weight])[:k]
-        found = self.store.get([cid for cid, _ in fused])
-        passages = [Passage(cid, found[cid][0], found[cid][1], score) for cid, score in fused if cid in found]
+        lexical_scores = index.scores(tokenize(query), index.mask(filters.since, filters.until, filters.sources))
+        bm25 = index.top(lexical_scores, self.candidates)
+        vector = self.embedder.embed_query(query)
+        dense = self.store.query(vector, self.candidates, filters.where())
+        pool = fuse_rankings([[c for c, _ in bm25], [c for c, _ in dense]], [1.0, self.dense_weight])
+        found = self.store.get_scored([cid for cid, _ in pool[: max(k, self.depth)]], vector)
+        weights = Weights(query, index)
+        rows = {cid: index.row(cid) for cid in found}
+        lex = {cid: float(lexical_scores[row]) if row is not None else 0.0 for cid, row in rows.items()}
+        top_lex = max(lex.values(), default=0.0) or 1.0
+        top_dense = max((max(sim, 0.0) for _, _, sim in found.values()), default=0.0) or 1.0
+        passages = []
+        for cid, (text, meta, sim) in found.items():
+            score = (lex[cid] / top_lex + self.dense_weight * max(sim, 0.0) / top_dense
+                     + self.window_weight * weights.best_window(text))
+            passages.append(Passage(cid, text, meta, score))
+        passages.sort(key=lambda p: -p.score)
         if timings is not None:
             timings["retrieval_ms"] = (time.perf_counter() - started) * 1000
-        return passages
+        return passages[:k]

@@ -32,8 +32,10 @@ class Services:
     def answerer(self) -> ExtractiveAnswerer:
         """Return the answer service over the current index."""
         self.store.check_embedder()
-        weight = self.settings.fallback_dense_weight if self.embedder.fallback else 1.0
-        retriever = Retriever(self.settings.index_dir, self.store, self.embedder, self.settings.candidates, weight)
+        settings = self.settings
+        weight = settings.fallback_dense_weight if self.embedder.fallback else settings.dense_weight
+        retriever = Retriever(settings.index_dir, self.store, self.embedder, settings.candidates, weight,
+                              settings.window_weight, settings.rerank_depth)
         return ExtractiveAnswerer(retriever, k=self.settings.top_k, min_coverage=self.settings.min_coverage)
 
     def health(self) -> dict[str, object]:
