@@ -22,16 +22,21 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+def cut(text: str) -> list[str]:
+    """Return jieba's cut of text, punctuation and stopwords included."""
+    return list(_jieba().lcut(text))
+
+
 def words(text: str, join_single: bool = False) -> list[str]:
     """Return jieba words, lower-cased, without punctuation or stopwords.
 
     With ``join_single``, a run of single CJK characters that jieba left side by side (how it cuts a
     name it does not know, ``钟埭`` → ``钟`` ``埭``) comes back as one word.
     """
-    cut = _jieba().lcut(text)
+    pieces = cut(text)
     if join_single:
-        cut = _join_single(cut)
-    return [w.lower() for w in cut if _WORD.search(w) and w not in STOPWORDS]
+        pieces = _join_single(pieces)
+    return [w.lower() for w in pieces if _WORD.search(w) and w not in STOPWORDS]
 
 
 def _join_single(cut: list[str]) -> list[str]:

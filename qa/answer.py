@@ -9,7 +9,7 @@ from typing import Any
 
 from index.chunk import split_sentences
 from index.models import int_to_date
-from qa.relevance import Weights
+from qa.relevance import Weights, focus_words
 from qa.retrieve import Filters, Passage, Retriever
 
 NOT_FOUND = "没有在档案中找到相关报道。"
@@ -62,12 +62,14 @@ class ExtractiveAnswerer:
     """Answers by picking the sentences of the retrieved passages that answer the question."""
 
     def __init__(self, retriever: Retriever, k: int = 5, min_coverage: float = 0.5, max_sentences: int = 2,
-                 second_ratio: float = 0.6) -> None:
+                 second_ratio: float = 0.6, passage_weight: float = 0.5, focus_factor: float = 2.0) -> None:
         self.retriever = retriever
         self.k = k
         self.min_coverage = min_coverage
         self.max_sentences = max_sentences
         self.second_ratio = second_ratio
+        self.passage_weight = passage_weight
+        self.focus_factor = focus_factor
 
     def answer(self, question: str, k: int | None = None, filters: Filters | None = None) -> tuple[Answer, list[Passage]]:
         """Answer a question; also return the passages the answer step received."""
@@ -90,9 +92,10 @@ class ExtractiveAnswerer:
             for rank, passage in enumerate(passages[:3])
             for start, end in split_sentences(passage.text)
         ]
-        local = weights.focused([s for _, _, s in sentences])
+        local = weights.focused([s for _, _, s in sentences]).boosted(focus_words(question), self.focus_factor)
+        top = max(passages[0].score, 1e-9)
         scored = sorted(
-            ((local.coverage(s) + _shape_bonus(question, s) + 0.05 / (1 + rank), rank, start, s)
+            ((local.coverage(s) + _shape_bonus(question, s) + self.passage_weight * passages[rank].score / top, rank, start, s)
              for rank, start, s in sentences),
             key=lambda item: -item[0],
         )
