@@ -71,8 +71,15 @@ class Ingestor:
         files, missing = discover(paths)
         report.errors += [f"{p}: {why}" for p, why in missing]
         report.files = len(files)
-        for path in self._bar(files):
+        bar = self._bar(files)
+        for path in bar:
             self._ingest_file(path, report)
+            if bar is not files:
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.set_postfix_str(
+                    f"articles {report.articles} ({report.articles / elapsed:.0f}/s), "
+                    f"chunks {report.chunks} ({report.chunks / elapsed:.0f}/s)"
+                )
         if prune:
             self._prune(files, report)
         if current_generation(self.settings.index_dir) != self.manifest.generation() or not bm25_dir(

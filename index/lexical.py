@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -83,6 +84,13 @@ class LexicalIndex:
         return keep.astype(np.float32)
 
 
+def _bm25s():  # type: ignore[no-untyped-def]
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
+    return bm25s
+
+
 def bm25_dir(index_dir: Path) -> Path:
     """Return the folder that holds the BM25 generations."""
     return index_dir / "bm25"
@@ -96,8 +104,7 @@ def current_generation(index_dir: Path) -> int:
 
 def rebuild(index_dir: Path, manifest: Manifest) -> int:
     """Build BM25 from the manifest's chunk tokens, switch to it atomically; return chunk count."""
-    import bm25s
-
+    bm25s = _bm25s()
     generation = manifest.generation()
     rows = list(manifest.iter_chunks())
     target = bm25_dir(index_dir) / f"gen-{generation}"
@@ -122,8 +129,7 @@ def rebuild(index_dir: Path, manifest: Manifest) -> int:
 
 def load(index_dir: Path) -> LexicalIndex:
     """Load the current BM25 generation (an empty index when none was built)."""
-    import bm25s
-
+    bm25s = _bm25s()
     generation = current_generation(index_dir)
     folder = bm25_dir(index_dir) / f"gen-{generation}"
     if not (folder / "ids.json").exists():

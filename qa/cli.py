@@ -43,7 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     settings = Settings(index_dir=args.index) if args.index else Settings()
     from qa import commands
 

@@ -1,0 +1,68 @@
+"""Retrieval and answer scoring: context lines, question words, the scored pool, focused sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from index.chunk import chunk_article
+from index.models import Article
+from index.settings import Settings
+from qa.relevance import focus_words, question_words
+from qa.services import build_services
+
+PAGE = """嘉兴日报
+高考，加油！
+星光不问赶路人，时光不负有心人。昨天，全国高考正式拉开大幕，我市2675名考生满怀信心，走进高考考场，为青春与梦想奋力一搏。与此同时，我市多部门协同合作、周密部署，为高考做好最优保障。
+"""
+
+DISTRACTORS = [
+    {"id": "d1", "title": "某省高考报名", "date": "2023-06-01",
+     "text": "今年该省参加高考的考生共有38万名，比去年增加1万名。"},
+    {"id": "d2", "title": "高考志愿填报", "date": "2023-07-01",
+     "text": "高考成绩公布后，考生参加志愿填报的人数创新高，招生考试院提醒考生注意填报时间。"},
+]
+
+
+def test_index_text_names_paper_date_and_title() -> None:
+    article = Article(id="a", doc_id="p.txt", source="p.txt", title="高考，加油！", text="我市2675名考生走进考场。",
+                      date="2021-06-08", paper="嘉兴日报·平湖版")
+    chunk = chunk_article(article, 400, 500)[0]
+    assert chunk.index_text().splitlines()[0] == "嘉兴日报·平湖版 2021年6月8日 高考，加油！"
+    assert chunk.text == "我市2675名考生走进考场。"  # what is stored and cited stays the passage itself
+
+
+def test_page_chunk_found_by_the_papers_place(tmp_path: Path) -> None:
+    """A page that says only 我市 is found for a question that names the paper's city."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    (docs / "news.jsonl").write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in DISTRACTORS),
+                                     encoding="utf-8")
+    services = build_services(Settings(index_dir=tmp_path / "idx", embedding_model="hash", paper_name="嘉兴日报·平湖版"))
+    services.ingestor().run([docs])
+    answer, passages = services.answerer().answer("平湖有多少名考生参加高考？", k=3)
+    assert passages[0].meta["source"] == "page.txt"
+    assert answer.found and "2675" in answer.text
+
+
+def test_unknown_name_stays_one_word() -> None:
+    assert "钟埭" in question_words("钟埭社区划分了多少个网格？")
+    assert "钟" not in question_words("钟埭社区划分了多少个网格？")
+
+
+def test_focus_words_are_next_to_the_question_word() -> None:
+    assert "队伍" in focus_words("邀请赛有几支队伍参赛？")
+    assert focus_words("活动的主题是什么？") == {"主题"}
+
+
+def test_answer_prefers_the_sentence_about_the_asked_thing(tmp_path: Path) -> None:
+    record = {"id": "r1", "title": "垒球邀请赛开赛", "date": "2021-05-20",
+              "text": "第二届平湖杯垒球邀请赛日前在我市开赛，平湖杯垒球邀请赛已是两岸交流的重要赛事。"
+                      "本次邀请赛共有来自上海、安徽的8支队伍参赛。比赛为期两天。"}
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    services = build_services(Settings(index_dir=tmp_path / "idx", embedding_model="hash"))
+    services.ingestor().run([path])
+    answer, _ = services.answerer().answer("第二届平湖杯垒球邀请赛有几支队伍参赛？")
+    assert answer.found and "8支队伍" in answer.text
