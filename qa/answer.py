@@ -92,7 +92,8 @@ class ExtractiveAnswerer:
             for rank, passage in enumerate(passages[:3])
             for start, end in split_sentences(passage.text)
         ]
-        local = weights.focused([s for _, _, s in sentences]).boosted(focus_words(question), self.focus_factor)
+        focus = focus_words(question)
+        local = weights.focused([s for _, _, s in sentences]).boosted(focus, self.focus_factor)
         top = max(passages[0].score, 1e-9)
         scored = sorted(
             ((local.coverage(s) + _shape_bonus(question, s) + self.passage_weight * passages[rank].score / top, rank, start, s)

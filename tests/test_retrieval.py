@@ -56,7 +56,7 @@ def test_focus_words_are_next_to_the_question_word() -> None:
     assert focus_words("活动的主题是什么？") == {"主题"}
 
 
-def test_answer_prefers_the_sentence_about_the_asked_thing(tmp_path: Path) -> None:
+def test_answer_holds_the_sentence_with_the_asked_number(tmp_path: Path) -> None:
     record = {"id": "r1", "title": "垒球邀请赛开赛", "date": "2021-05-20",
               "text": "第二届平湖杯垒球邀请赛日前在我市开赛，平湖杯垒球邀请赛已是两岸交流的重要赛事。"
                       "本次邀请赛共有来自上海、安徽的8支队伍参赛。比赛为期两天。"}
