@@ -12,14 +12,26 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 HASH_DIM = 1024
+HASH_PREFIX = "hash-ngram-"
 
 
 class Embedder(Protocol):
     """Turns texts into unit vectors."""
 
-    name: str
-    dim: int
-    fallback: bool
+    @property
+    def name(self) -> str:
+        """Identifies the embedder (recorded in the collection)."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Vector size."""
+        ...
+
+    @property
+    def fallback(self) -> bool:
+        """Whether this is the weight-free fallback."""
+        ...
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         """Embed passages."""
@@ -37,7 +49,7 @@ class HashEmbedder:
 
     def __init__(self, dim: int = HASH_DIM) -> None:
         self.dim = dim
-        self.name = f"hash-ngram-v1-{dim}"
+        self.name = f"{HASH_PREFIX}v1-{dim}"
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         """Embed passages."""
@@ -102,6 +114,52 @@ def _has_cuda() -> bool:
     import torch
 
     return bool(torch.cuda.is_available())
+
+
+class LazyEmbedder:
+    """The configured embedder, loaded on first use: commands with nothing to embed never load a model."""
+
+    def __init__(self, model: str, batch_size: int = 64, download: bool = False) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.download = download
+        self._loaded: Embedder | None = None
+
+    @property
+    def loaded(self) -> Embedder | None:
+        """Return the embedder if it was loaded already, else None."""
+        return self._loaded
+
+    def get(self) -> Embedder:
+        """Load the embedder (once) and return it."""
+        if self._loaded is None:
+            self._loaded = load_embedder(self.model, self.batch_size, self.download)
+            if self._loaded.fallback and self.model.strip().lower() not in ("hash", "fallback", ""):
+                log.warning("serving with the FALLBACK embedder %s", self._loaded.name)
+        return self._loaded
+
+    @property
+    def name(self) -> str:
+        """Name of the embedder (loads it)."""
+        return self.get().name
+
+    @property
+    def dim(self) -> int:
+        """Vector size (loads it)."""
+        return self.get().dim
+
+    @property
+    def fallback(self) -> bool:
+        """Whether the weight-free fallback serves (loads it)."""
+        return self.get().fallback
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Embed passages."""
+        return self.get().embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question."""
+        return self.get().embed_query(text)
 
 
 def load_embedder(model: str, batch_size: int = 64, download: bool = False) -> Embedder:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.chunk import chunk_article
-from index.embed import Embedder
+from index.embed import HASH_PREFIX, Embedder
 from index.lexical import bm25_dir, current_generation, rebuild
 from index.manifest import Manifest
 from index.read import ReadError, SourceFile, discover, read_file
@@ -60,14 +60,15 @@ class Ingestor:
         self.store = store
         self.manifest = manifest
         self.progress = progress
+        self._checked = False
 
     def run(self, paths: list[Path], prune: bool = False, rebuild_all: bool = False) -> IngestReport:
         """Ingest files and folders; unchanged files are skipped, changed ones replaced."""
         started = time.perf_counter()
-        report = IngestReport(embedder=self.embedder.name, fallback=self.embedder.fallback)
+        report = IngestReport()
         if rebuild_all:
             self._wipe()
-        self.store.check_embedder()
+        self._checked = False
         files, missing = discover(paths)
         report.errors += [f"{p}: {why}" for p, why in missing]
         report.files = len(files)
@@ -86,6 +87,12 @@ class Ingestor:
             self.settings.index_dir
         ).exists():
             rebuild(self.settings.index_dir, self.manifest)
+        loaded = getattr(self.embedder, "loaded", self.embedder)
+        if loaded is not None:
+            report.embedder, report.fallback = loaded.name, loaded.fallback
+        else:  # nothing needed embedding: report what built the index, without loading a model
+            report.embedder = self.store.built_with or ""
+            report.fallback = report.embedder.startswith(HASH_PREFIX)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -117,6 +124,9 @@ class Ingestor:
         report.chunks += len(chunks)
 
     def _write(self, source: SourceFile, articles: list, chunks: list) -> None:  # type: ignore[type-arg]
+        if not self._checked:
+            self.store.check_embedder()
+            self._checked = True
         texts = [c.index_text() for c in chunks]
         tokens = [tokenize(t) for t in self._bar_chunks(texts, "tokenize")]
         vectors = self._embed(texts)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from index.embed import Embedder
 from index.models import Chunk
 
 COLLECTION = "archive"
@@ -20,18 +21,36 @@ class EmbedderMismatch(Exception):
 class ChromaStore:
     """Chunks in a Chroma collection created without Chroma's own embedding function."""
 
-    def __init__(self, index_dir: Path, embedder_name: str) -> None:
+    def __init__(self, index_dir: Path, embedder: Embedder) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         self.client = chromadb.PersistentClient(
             path=str(index_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
         )
-        self.embedder_name = embedder_name
-        self.collection = self.client.get_or_create_collection(
+        self.embedder = embedder
+        self._collection: Any = None
+
+    @property
+    def embedder_name(self) -> str:
+        """Name of the configured embedder (loads it)."""
+        return self.embedder.name
+
+    @property
+    def collection(self) -> Any:
+        """The collection; an existing one opens without loading the embedder, a new one records its name."""
+        if self._collection is None:
+            try:
+                self._collection = self.client.get_collection(COLLECTION, embedding_function=None)  # type: ignore[arg-type]
+            except Exception:  # noqa: BLE001 - chroma raises its own NotFound types across versions
+                self._collection = self._create()
+        return self._collection
+
+    def _create(self) -> Any:
+        return self.client.get_or_create_collection(
             COLLECTION,
             configuration={"hnsw": {"space": "cosine"}, "embedding_function": None},
-            metadata={"embedder": embedder_name},
+            metadata={"embedder": self.embedder_name},
             embedding_function=None,
         )
 
@@ -72,12 +91,7 @@ class ChromaStore:
     def reset(self) -> None:
         """Drop and recreate the collection for the configured embedder."""
         self.client.delete_collection(COLLECTION)
-        self.collection = self.client.get_or_create_collection(
-            COLLECTION,
-            configuration={"hnsw": {"space": "cosine"}, "embedding_function": None},
-            metadata={"embedder": self.embedder_name},
-            embedding_function=None,
-        )
+        self._collection = self._create()
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         """Return (chunk id, cosine similarity) of the k nearest chunks passing the filter."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from index.embed import Embedder, load_embedder
+from index.embed import Embedder, LazyEmbedder
 from index.ingest import Ingestor
 from index.manifest import Manifest
 from index.settings import Settings
@@ -54,8 +54,6 @@ class Services:
 def build_services(settings: Settings) -> Services:
     """Build the embedder, store and manifest for the configured index folder."""
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    embedder = load_embedder(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download)
-    if embedder.fallback and settings.embedding_model.lower() not in ("hash", "fallback"):
-        log.warning("serving with the FALLBACK embedder %s", embedder.name)
-    store = ChromaStore(settings.index_dir, embedder.name)
+    embedder = LazyEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download)
+    store = ChromaStore(settings.index_dir, embedder)
     return Services(settings, embedder, store, Manifest(settings.index_dir))

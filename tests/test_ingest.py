@@ -92,6 +92,19 @@ def test_mixing_embedders_is_refused(settings: Settings, tmp_path: Path, tiny_mo
     build_services(settings).ingestor().run([pages])
     other = build_services(settings.model_copy(update={"embedding_model": str(tiny_model)}))
     with pytest.raises(EmbedderMismatch, match="--rebuild"):
+        other.answerer()
+    shutil.copy(SEEDS / "002_7bb0050a3ae8d62c.txt", pages)
+    with pytest.raises(EmbedderMismatch, match="--rebuild"):
         other.ingestor().run([pages])
+    assert build_services(settings).store.count() > 0  # nothing indexed was lost
     report = other.ingestor().run([pages], rebuild_all=True)
-    assert report.indexed == 1 and not report.fallback
+    assert report.indexed == 2 and not report.fallback
+
+
+def test_unchanged_reingest_loads_no_model(settings: Settings, tmp_path: Path) -> None:
+    pages = _copy_seeds(tmp_path, ["001_db9f50eddc9905f9.txt"])
+    build_services(settings).ingestor().run([pages])
+    again = build_services(settings)
+    report = again.ingestor().run([pages])
+    assert report.unchanged == 1 and report.embedder.startswith("hash-ngram-") and report.fallback
+    assert again.embedder.loaded is None  # type: ignore[attr-defined]
