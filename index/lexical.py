@@ -70,7 +70,8 @@ class LexicalIndex:
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         return {tok: float(idf[i]) for tok, i in vocab.items() if i < len(idf)}
 
-    def mask(self, since: int | None, until: int | None, sources: list[str] | None) -> np.ndarray | None:
+    def mask(self, since: int | None, until: int | None, sources: list[str] | None,
+             keep_undated: bool = False) -> np.ndarray | None:
         """Return a 0/1 row mask for a date range and source list, or None when unfiltered."""
         if since is None and until is None and not sources:
             return None
@@ -79,9 +80,15 @@ class LexicalIndex:
             keep &= self.dates >= since
         if until is not None:
             keep &= (self.dates <= until) & (self.dates > 0)
+        if keep_undated and (since is not None or until is not None):
+            keep |= self.dates == 0
         if sources:
             keep &= np.isin(self.sources, sources)
         return keep.astype(np.float32)
+
+    def holds_dates(self, since: int, until: int) -> bool:
+        """Whether any dated chunk falls in the range."""
+        return bool(np.any((self.dates >= since) & (self.dates <= until)))
 
 
 def _bm25s():  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -40,5 +41,16 @@ class Settings(BaseSettings):
     min_coverage: float = Field(
         0.35, description="Share of the question's weighted words the best passage must hold to answer (tuned on the dev sets)."
     )
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint (vLLM, Ollama, Xinference, LM Studio, DeepSeek, Qwen); unset = extractive answers."
+    )
+    llm_model: str = Field("qwen2.5-7b-instruct", description="Model name sent to the LLM endpoint.")
+    llm_api_key: str = Field("not-needed", description="API key for the LLM endpoint.")
+    llm_timeout: float = Field(30.0, description="Seconds to wait for the LLM before answering extractively.")
+    rerank_model: str | None = Field(
+        None, description="sentence-transformers CrossEncoder (name or folder) that reorders fused candidates; unset = off."
+    )
+    rerank_candidates: int = Field(30, description="Fused candidates the rerank model reorders.")
+    today: date | None = Field(None, description="Date that 今年/去年/上个月/最近 are counted from (default: the real today).")
     host: str = Field("127.0.0.1", description="Host the web server binds to.")
     port: int = Field(7860, description="Port the web server listens on.")

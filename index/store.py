@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,16 +94,31 @@ class ChromaStore:
         self.client.delete_collection(COLLECTION)
         self._collection = self._create()
 
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        """Return (chunk id, cosine similarity) of the k nearest chunks passing the filter."""
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None,
+              admits: Callable[[dict[str, Any]], bool] | None = None) -> list[tuple[str, float]]:
+        """Return (chunk id, cosine similarity) of the k nearest chunks passing the filter and ``admits``."""
         if self.count() == 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=k, where=where, include=["distances"]
-        )
+        include: Any = ["distances", "metadatas"] if admits else ["distances"]
+        result = self.collection.query(query_embeddings=[vector], n_results=k, where=where, include=include)
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]
-        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=False)]
+        metas = (result.get("metadatas") or [[{}] * len(ids)])[0]
+        return [
+            (cid, 1.0 - float(d))
+            for cid, d, meta in zip(ids, distances, metas, strict=False)
+            if admits is None or admits(dict(meta or {}))
+        ]
+
+    def first_chunks(self, day: int, limit: int) -> list[tuple[str, str, dict[str, Any]]]:
+        """Return (id, text, metadata) of the first chunk of each article reported on one day."""
+        if self.count() == 0:
+            return []
+        got = self.collection.get(where={"$and": [{"date": day}, {"ordinal": 0}]}, limit=limit,
+                                  include=["documents", "metadatas"])
+        rows = zip(got["ids"], got.get("documents") or [], got.get("metadatas") or [], strict=False)
+        found = [(cid, doc, dict(meta or {})) for cid, doc, meta in rows]
+        return sorted(found, key=lambda row: (str(row[2].get("page") or ""), str(row[2].get("source")), row[0]))
 
     def get(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Return text and metadata of chunks by id."""

@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from qa.answer import Answer, ExtractiveAnswerer
+from qa.answer import Answer, Answerer
 from qa.retrieve import Passage
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'"})
@@ -52,7 +52,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2)}
 
 
-def evaluate(answerer: ExtractiveAnswerer, questions: list[dict[str, Any]], k: int = 10) -> dict[str, Any]:
+def evaluate(answerer: Answerer, questions: list[dict[str, Any]], k: int = 10) -> dict[str, Any]:
     """Run every question through the answer path and score it."""
     rows = [_score_one(answerer, q, k) for q in questions]
     answerable = [r for r in rows if r["answerable"]]
@@ -83,7 +83,7 @@ def evaluate(answerer: ExtractiveAnswerer, questions: list[dict[str, Any]], k: i
     }
 
 
-def _score_one(answerer: ExtractiveAnswerer, question: dict[str, Any], k: int) -> dict[str, Any]:
+def _score_one(answerer: Answerer, question: dict[str, Any], k: int) -> dict[str, Any]:
     answer, passages = answerer.answer(question["question"], k=k)
     answerable = question.get("answerable", True) is not False
     return {

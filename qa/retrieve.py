@@ -24,19 +24,29 @@ class Filters:
     since: int | None = None
     until: int | None = None
     sources: list[str] = field(default_factory=list)
+    keep_undated: bool = False  # a date read from the question also keeps pages that print no date
 
     def where(self) -> dict[str, Any] | None:
-        """Return the Chroma ``where`` clause for these filters."""
+        """Return the Chroma ``where`` clause for these filters (undated chunks are kept in Python)."""
         parts: list[dict[str, Any]] = []
-        if self.since is not None:
+        if self.keep_undated:
+            pass
+        elif self.since is not None:
             parts.append({"date": {"$gte": self.since}})
-        if self.until is not None:
+        if self.until is not None and not self.keep_undated:
             parts.append({"date": {"$lte": self.until}})
         if self.sources:
             parts.append({"source": {"$in": self.sources}})
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else {"$and": parts}
+
+    def admits(self, meta: dict[str, Any]) -> bool:
+        """Whether a chunk's metadata passes the date range (used when undated chunks are kept)."""
+        day = meta.get("date")
+        if not day:
+            return self.keep_undated or (self.since is None and self.until is None)
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
 
 @dataclass
@@ -93,10 +103,14 @@ class Retriever:
         filters = filters or Filters()
         started = time.perf_counter()
         index = self.lexical
-        lexical_scores = index.scores(tokenize(query), index.mask(filters.since, filters.until, filters.sources))
+        mask = index.mask(filters.since, filters.until, filters.sources, filters.keep_undated)
+        lexical_scores = index.scores(tokenize(query), mask)
         bm25 = index.top(lexical_scores, self.candidates)
         vector = self.embedder.embed_query(query)
-        dense = self.store.query(vector, self.candidates, filters.where())
+        if filters.keep_undated:
+            dense = self.store.query(vector, self.candidates * 4, filters.where(), filters.admits)[: self.candidates]
+        else:
+            dense = self.store.query(vector, self.candidates, filters.where())
         pool = fuse_rankings([[c for c, _ in bm25], [c for c, _ in dense]], [1.0, self.dense_weight])
         found = self.store.get_scored([cid for cid, _ in pool[: max(k, self.depth)]], vector)
         weights = Weights(query, index)

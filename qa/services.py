@@ -10,7 +10,9 @@ from index.ingest import Ingestor
 from index.manifest import Manifest
 from index.settings import Settings
 from index.store import ChromaStore
-from qa.answer import ExtractiveAnswerer
+from qa.answer import Answerer
+from qa.llm import build_llm
+from qa.rerank import load_reranker
 from qa.retrieve import Retriever
 
 log = logging.getLogger(__name__)
@@ -29,14 +31,18 @@ class Services:
         """Return an ingestor writing to this index."""
         return Ingestor(self.settings, self.embedder, self.store, self.manifest, progress=progress)
 
-    def answerer(self) -> ExtractiveAnswerer:
+    def answerer(self) -> Answerer:
         """Return the answer service over the current index."""
         self.store.check_embedder()
         settings = self.settings
         weight = settings.fallback_dense_weight if self.embedder.fallback else settings.dense_weight
         retriever = Retriever(settings.index_dir, self.store, self.embedder, settings.candidates, weight,
                               settings.window_weight, settings.rerank_depth)
-        return ExtractiveAnswerer(retriever, k=self.settings.top_k, min_coverage=self.settings.min_coverage)
+        return Answerer(
+            retriever, k=settings.top_k, min_coverage=settings.min_coverage, llm=build_llm(settings),
+            reranker=load_reranker(settings.rerank_model, settings.embedding_download),
+            rerank_candidates=settings.rerank_candidates, today=settings.today,
+        )
 
     def health(self) -> dict[str, object]:
         """Return what the index holds and which embedder serves it."""
@@ -47,7 +53,8 @@ class Services:
             "files": counts["files"],
             "embedder": self.embedder.name,
             "embedder_fallback": self.embedder.fallback,
-            "llm": None,
+            "llm": self.settings.llm_model if self.settings.llm_base_url else None,
+            "rerank": self.settings.rerank_model,
         }
 
 

@@ -1,0 +1,89 @@
+"""Citation markers that hold: unknown markers dropped, renumbering by first use, each sentence checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.tokenize import words
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+_SENTENCE = re.compile(r".+?(?:[。！？!?；;…]+[”」』\"]?(?:\s*(?:\[\d{1,3}\])+)?|$)", re.S)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
+MIN_WORDING = 0.5
+
+
+@dataclass
+class Checked:
+    """One answer sentence, the passages it cites (1-based, renumbered) and whether they support it."""
+
+    text: str
+    cites: list[int]
+    supported: bool
+
+
+def renumber(text: str, passages: int) -> tuple[str, list[int]]:
+    """Drop markers naming no passage; renumber the rest by first use.
+
+    Returns the new text and, for each new number n, the 0-based index of the passage it names.
+    """
+    order: list[int] = []
+
+    def swap(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if not 1 <= number <= passages:
+            return ""
+        if number - 1 not in order:
+            order.append(number - 1)
+        return f"[{order.index(number - 1) + 1}]"
+
+    cleaned = MARKER.sub(swap, text)
+    cleaned = re.sub(r"(\[\d+\])(?:\1)+", r"\1", cleaned)  # [1][1] -> [1]
+    return cleaned, order
+
+
+def sentences(text: str) -> list[str]:
+    """Split an answer into sentences, each keeping the markers that follow it."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def facts(sentence: str) -> list[str]:
+    """Return the numbers and quoted names a sentence states: what must be found in its sources."""
+    bare = MARKER.sub("", sentence)
+    found = [n for n in _NUMBER.findall(bare) if len(n.replace(",", "")) >= 1]
+    found += _QUOTED.findall(bare)
+    return found
+
+
+def supported(sentence: str, sources: list[str]) -> bool:
+    """Whether the cited sources hold the sentence's numbers and names and enough of its wording."""
+    if not sources:
+        return False
+    joined = _flat("".join(sources))
+    bare = MARKER.sub("", sentence)
+    for fact in facts(bare):
+        if _flat(fact) not in joined and _flat(fact.replace(",", "")) not in joined.replace(",", ""):
+            return False
+    content = [w for w in words(bare) if len(w) > 1]
+    if not content:
+        return True
+    held = sum(1 for w in content if w in joined)
+    return held / len(content) >= MIN_WORDING
+
+
+def check(text: str, sources: list[str]) -> list[Checked]:
+    """Check every sentence of a renumbered answer against the sources its markers name (1-based)."""
+    out = []
+    for sentence in sentences(text):
+        cites = [int(n) for n in MARKER.findall(sentence)]
+        cited = [sources[n - 1] for n in cites if 1 <= n <= len(sources)]
+        body = MARKER.sub("", sentence).strip()
+        if not re.search(r"\w", body):
+            continue
+        out.append(Checked(sentence, cites, supported(body, cited)))
+    return out
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
