@@ -9,7 +9,7 @@ from index.tokenize import words
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;…]+[”」』\"]?(?:\s*(?:\[\d{1,3}\])+)?|$)", re.S)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?:[万亿千百]+)?[元%％年月日号个人家项名岁米吨亩台辆次倍]?")
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 MIN_WORDING = 0.5
 
@@ -60,10 +60,10 @@ def supported(sentence: str, sources: list[str]) -> bool:
     """Whether the cited sources hold the sentence's numbers and names and enough of its wording."""
     if not sources:
         return False
-    joined = _flat("".join(sources))
+    joined = _flat("\n".join(sources))
     bare = MARKER.sub("", sentence)
-    for fact in facts(bare):
-        if _flat(fact) not in joined and _flat(fact.replace(",", "")) not in joined.replace(",", ""):
+    for fact in facts(_flat(bare)):
+        if not re.search(rf"(?<![\d.]){re.escape(fact)}", joined):
             return False
     content = [w for w in words(bare) if len(w) > 1]
     if not content:
@@ -73,17 +73,29 @@ def supported(sentence: str, sources: list[str]) -> bool:
 
 
 def check(text: str, sources: list[str]) -> list[Checked]:
-    """Check every sentence of a renumbered answer against the sources its markers name (1-based)."""
+    """Check every sentence of a renumbered answer against the sources its markers name (1-based).
+
+    A sentence without a marker of its own is checked against the markers of the next sentence that
+    has some (one marker often closes several clauses), else of the previous one.
+    """
+    parts: list[tuple[str, list[int]]] = []
+    for piece in sentences(text):
+        cites = [int(n) for n in MARKER.findall(piece)]
+        if re.search(r"\w", MARKER.sub("", piece)) or not parts:
+            parts.append((piece, cites))
+        else:  # a stray closing bracket or quote belongs to the sentence before it
+            parts[-1] = (parts[-1][0] + piece, parts[-1][1] + cites)
     out = []
-    for sentence in sentences(text):
-        cites = [int(n) for n in MARKER.findall(sentence)]
+    for i, (sentence, cites) in enumerate(parts):
+        if not cites:
+            later = [c for _, c in parts[i + 1 :] if c]
+            earlier = [c for _, c in parts[:i] if c]
+            cites = later[0] if later else (earlier[-1] if earlier else [])
         cited = [sources[n - 1] for n in cites if 1 <= n <= len(sources)]
-        body = MARKER.sub("", sentence).strip()
-        if not re.search(r"\w", body):
-            continue
-        out.append(Checked(sentence, cites, supported(body, cited)))
+        out.append(Checked(sentence, cites, supported(MARKER.sub("", sentence).strip(), cited)))
     return out
 
 
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
+    """Whitespace removed, lower case, digit-grouping commas removed (``1,200`` = ``1200``)."""
+    return re.sub(r"(?<=\d),(?=\d)", "", re.sub(r"\s+", "", text).lower())

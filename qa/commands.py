@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from index.models import date_to_int
 from index.read import ReadError, discover, read_file
@@ -66,27 +67,82 @@ def _date(value: str | None, flag: str) -> int | None:
         raise UserError(f"{flag} expects a date YYYY-MM-DD, got '{value}'") from exc
 
 
-def run_ask(settings: Settings, args: argparse.Namespace) -> int:
-    """Answer one question."""
-    services = _services(settings)
+def _answerer(settings: Settings):  # type: ignore[no-untyped-def]
     try:
-        answerer = services.answerer()
+        return _services(settings).answerer()
     except EmbedderMismatch as exc:
         raise UserError(str(exc)) from exc
+
+
+def run_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer one question."""
+    answerer = _answerer(settings)
     filters = Filters(since=_date(args.since, "--since"), until=_date(args.until, "--until"))
+    if args.stream:
+        for event in answerer.stream(args.question, k=args.k, filters=filters):
+            if args.json:
+                print(json.dumps(event, ensure_ascii=False), flush=True)
+            else:
+                _print_event(event)
+        return 0
     answer, _ = answerer.answer(args.question, k=args.k, filters=filters)
     print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
     return 0
 
 
+def _print_event(event: dict[str, Any]) -> None:
+    if event["event"] == "sources":
+        for c in event["citations"]:
+            print(_source_line(c["n"], c["title"], c["date"], c["issue"], c["source"]))
+        print(flush=True)
+    elif event["event"] == "token":
+        print(event["text"], end="", flush=True)
+    else:
+        answer = event["answer"]
+        print()
+        for line in _remarks(answer.get("degraded"), answer.get("notice"), answer.get("unsupported_sentences") or []):
+            print(line)
+
+
+def _source_line(n: int, title: str | None, day: str | None, issue: int | None, source: str | None) -> str:
+    where = " ".join(x for x in (day or "日期不详", f"第{issue}期" if issue else "", source or "") if x)
+    return f"[{n}] 《{title or '无标题'}》 {where}"
+
+
+def _remarks(degraded: str | None, notice: str | None, unsupported: list[str]) -> list[str]:
+    lines = [f"注意：{text}" for text in (degraded, notice) if text]
+    lines += [f"未能在所引报道中核实：{sentence}" for sentence in unsupported]
+    return lines
+
+
 def format_answer(answer: Answer) -> str:
     """Render an answer and its sources for a terminal."""
-    lines = [answer.text, ""]
+    lines = _remarks(answer.degraded, answer.notice, []) + [answer.text, ""]
     for c in answer.citations:
-        where = " ".join(x for x in (c.date or "日期不详", f"第{c.issue}期" if c.issue else "", c.source or "") if x)
-        lines.append(f"[{c.n}] 《{c.title or '无标题'}》 {where}")
+        lines.append(_source_line(c.n, c.title, c.date, c.issue, c.source) + ("" if c.supported else "  (未核实)"))
         lines.append(f"    {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
+    lines += _remarks(None, None, answer.unsupported_sentences)
     return "\n".join(lines).rstrip()
+
+
+def run_chat(settings: Settings, args: argparse.Namespace) -> int:
+    """A conversation: each line read is a question that may lean on the ones before it."""
+    answerer = _answerer(settings)
+    history: list[tuple[str, str]] = []
+    interactive = sys.stdin.isatty() and not args.json
+    while True:
+        if interactive:
+            print("问：", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        question = line.strip()
+        if not question:
+            continue
+        answer, _ = answerer.answer(question, k=args.k, history=history)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer) + "\n",
+              flush=True)
+        history.append((question, answer.text))
 
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer import Answer, Answerer
+from qa.citations import sentences
 from qa.retrieve import Passage
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'"})
@@ -75,6 +76,8 @@ def evaluate(answerer: Answerer, questions: list[dict[str, Any]], k: int = 10) -
         "citation_precision": round(sum(cited) / len(cited), 4) if cited else 0.0,
         "refusal_accuracy": share(negatives, lambda r: not r["found"]),
         "false_refusal_rate": share(answerable, lambda r: not r["found"]),
+        "supported_sentence_share": round(1 - sum(r["unsupported"] for r in rows) / max(1, sum(r["sentences"] for r in rows)), 4),
+        "degraded_rate": share(rows, lambda r: r["degraded"]),
         "latency_ms": percentiles([r["latency"] for r in rows]),
         "retrieval_latency_ms": percentiles([r["retrieval"] for r in rows]),
         "questions": [
@@ -94,6 +97,9 @@ def _score_one(answerer: Answerer, question: dict[str, Any], k: int) -> dict[str
         "found": answer.found,
         "cited": [c.doc_id for c in answer.citations],
         "cited_relevant": [is_relevant(question, c.text, c.doc_id) for c in answer.citations],
+        "sentences": len(sentences(answer.text)) if answer.found else 0,
+        "unsupported": len(answer.unsupported_sentences),
+        "degraded": bool(answer.degraded),
         "latency": answer.timings.get("total_ms", 0.0),
         "retrieval": answer.timings.get("retrieval_ms", 0.0),
     }

@@ -25,4 +25,4 @@ def standalone(question: str, history: list[tuple[str, str]], lexical: LexicalIn
     carried = sorted(
         {w for w in question_words(earlier) if w not in question.lower()}, key=lambda w: -lexical.idf(w)
     )[:CARRIED_WORDS]
-    return f"{''.join(carried)} {question}" if carried else question
+    return f"{' '.join(carried)} {question}" if carried else question
