@@ -9,7 +9,7 @@ from index.chunk import split_sentences
 from index.lexical import LexicalIndex
 from index.tokenize import STOPWORDS, cut, words
 
-_ASKING = re.compile(r"几|多少|多大|多高|多长|多久|多远|多重|什么|哪|谁|何|怎么|怎样|如何")
+ASKING = re.compile(r"几|多少|多大|多高|多长|多久|多远|多重|什么|哪|谁|何|怎么|怎样|如何")
 
 
 def question_words(question: str) -> list[str]:
@@ -27,7 +27,7 @@ def focus_words(question: str, reach: int = 2) -> set[str]:
     content = set(question_words(question))
     found: set[str] = set()
     for i, piece in enumerate(pieces):
-        if not _ASKING.search(piece):
+        if not ASKING.search(piece):
             continue
         for step in (1, -1):
             for j in range(i + step, i + step * (reach + 1), step):
