@@ -247,10 +247,10 @@ class Answerer:
         if NOT_FOUND.rstrip("。") in text and not citations.MARKER.search(text):
             return Answer(NOT_FOUND, False)
         answer = finish(text, plan.passages)
-        checked = [s for s in citations.sentences(answer.text) if re.search(r"\w", citations.MARKER.sub("", s))]
-        if not answer.citations or (checked and len(answer.unsupported_sentences) == len(checked)):
+        if not answer.citations or not re.search(r"\w", citations.MARKER.sub("", answer.text)):
+            # nothing in the reply points at a passage: it cannot be checked, so it is not shown
             fallback = self._extractive_answer(plan)
-            fallback.degraded = "语言模型的回答无法与档案核对，以下为档案原文摘录。"
+            fallback.degraded = "语言模型的回答没有注明出处，以下为档案原文摘录。"
             return fallback
         return answer
 

@@ -147,3 +147,11 @@ def test_chat_keeps_answering_when_the_endpoint_stops(seeds_index: Path, llm: Sc
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert first["found"] and not first["degraded"]
     assert second["found"] and second["degraded"] and "3500万美元" in second["text"]
+
+
+def test_unverifiable_but_cited_answer_is_kept_and_flagged(seeds_index: Path, llm: ScriptedLLM) -> None:
+    llm.reply = lambda request: "该项目年产值可达50亿元[1]，详见其他报道[9]。"
+    answer, passages = build_services(_settings(seeds_index, llm)).answerer().answer(QUESTION)
+    assert answer.text == "该项目年产值可达50亿元[1]，详见其他报道。" and not answer.degraded
+    assert [c.text for c in answer.citations] == [passages[0].text] and answer.citations[0].supported is False
+    assert answer.unsupported_sentences == [answer.text]
