@@ -81,7 +81,7 @@ def source_text(passage: Passage) -> str:
     when = ""
     if day:
         year, month, dd = (int(x) for x in day.split("-"))
-        when = f"{day} {year}年{month}月{dd}日"
+        when = f"报道日期：{year}年{month}月{dd}日"
     return f"{meta.get('title') or ''}\n{when}\n{passage.text}"
 
 

@@ -74,3 +74,20 @@ def test_cli_parse_prints_articles(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(a["title"] == "德马吉森精机平湖项目签约落户" for a in lines)
     assert all(set(a) == {"id", "doc_id", "source", "title", "subtitle", "byline", "date", "issue", "page", "text"}
                for a in lines)
+
+
+EXTRACTIVE_QUESTIONS = [
+    "市政府常务会议是谁主持的？", "德马吉森精机平湖项目总投资多少？", "平湖远景数字科技创投基金的规模是多少？",
+    "兴阳花苑创新了什么管理机制？", "中科健齿华东创新中心项目总投资多少？", "钟埭社区有多少新居民？",
+    "高考期间有哪些保障措施？", "垃圾分类现场推进会在哪里召开？",
+]
+
+
+def test_extractive_answers_pass_their_own_citation_check(tmp_path: Path) -> None:
+    services = build_services(Settings(index_dir=tmp_path / "idx", embedding_model="hash"))
+    services.ingestor().run([SEEDS])
+    answerer = services.answerer()
+    answers = [answerer.answer(q)[0] for q in EXTRACTIVE_QUESTIONS]
+    assert sum(a.found for a in answers) >= 6
+    for answer in answers:
+        assert answer.unsupported_sentences == [] and all(c.supported for c in answer.citations), answer.text
