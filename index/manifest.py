@@ -83,6 +83,16 @@ class Manifest:
         row = self.db.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def articles(self, limit: int = 500) -> list[dict]:  # type: ignore[type-arg]
+        """Return up to ``limit`` article JSON objects (most recently indexed first)."""
+        rows = self.db.execute("SELECT body FROM articles ORDER BY rowid DESC LIMIT ?", (limit,)).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def article_file(self, article_id: str) -> str | None:
+        """Return the key (path) of the file an article came from."""
+        row = self.db.execute("SELECT file FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return str(row[0]) if row else None
+
     def counts(self) -> dict[str, int]:
         """Return the number of files, articles and chunks."""
         return {

@@ -1,25 +1,42 @@
-"""The web layer: a FastAPI app with the Gradio chat mounted at ``/`` and a small JSON API."""
+"""One FastAPI app: the Gradio chat at ``/``, the embeddable chat at ``/embed``, REST, and an OpenAI-compatible API."""
 
 from __future__ import annotations
 
-import html
-import os
+import json
+import threading
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Iterator
 from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
 from index.models import date_to_int
 from index.settings import Settings
-from qa.answer import Answer
+from qa.chat_ui import CSS, build_chat, newspaper_citation, render_article, render_page, sse
 from qa.retrieve import Filters
 from qa.services import Services, build_services
 
-TITLE = "报纸档案问答"
+MODEL_NAME = "archive-qa"
+
+
+def app_version() -> str:
+    """The installed distribution's version."""
+    try:
+        return version("archive-qa")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 class AskRequest(BaseModel):
-    """Body of ``POST /api/ask``."""
+    """Body of ``POST /api/ask`` and ``/api/ask/stream``."""
 
     question: str
     k: int | None = None
@@ -28,78 +45,231 @@ class AskRequest(BaseModel):
     until: str | None = None
 
 
-def render_sources(answer: Answer, paper: str) -> str:
-    """Render the numbered sources of an answer as escaped Markdown (archive text is untrusted)."""
-    lines = [f"> ⚠️ {html.escape(text)}\n" for text in (answer.degraded, answer.notice) if text]
-    lines += [f"> ❗ 未能在所引报道中核实：{html.escape(sentence)}\n" for sentence in answer.unsupported_sentences]
-    if not answer.citations:
-        return "\n".join(lines)
-    lines += ["**来源**", ""]
-    for c in answer.citations:
-        issue = f" 第{c.issue}期" if c.issue else ""
-        flag = "" if c.supported else "（未核实）"
-        head = f"[{c.n}] 《{html.escape(paper)}》{html.escape(c.date or '日期不详')}{issue}《{html.escape(c.title or '无标题')}》{flag}"
-        lines.append(f"{head}  \n> {html.escape(c.text)}\n")
-    return "\n".join(lines)
+class ChatMessage(BaseModel):
+    """One message of an OpenAI chat request."""
+
+    role: str
+    content: str | list[dict[str, Any]] = ""
 
 
-def build_chat(services: Services) -> Any:
-    """Build the Gradio chat page."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    import gradio as gr
+class ChatRequest(BaseModel):
+    """Body of ``POST /v1/chat/completions`` (fields the archive does not use are accepted and ignored)."""
 
-    answerer = services.answerer()
-    paper = services.settings.paper_name
-
-    def respond(question: str, history: list[dict[str, str]],
-                turns: list[tuple[str, str]]) -> tuple[str, list[dict[str, str]], str, list[tuple[str, str]]]:
-        if not question.strip():
-            return "", history, "", turns
-        answer, _ = answerer.answer(question, history=turns)
-        reply = html.escape(answer.text)
-        history = [*history, {"role": "user", "content": html.escape(question)},
-                   {"role": "assistant", "content": reply}]
-        return "", history, render_sources(answer, paper), [*turns, (question, answer.text)]
-
-    with gr.Blocks(title=TITLE) as chat:
-        gr.Markdown(f"## {TITLE}\n在《{html.escape(paper)}》的报道中查找答案，每句话都注明出处。")
-        if services.embedder.fallback:
-            gr.Markdown("⚠️ 向量模型未能加载，当前使用无权重的备用检索（结果可能不如预期）。")
-        bot = gr.Chatbot(label="对话", height=420)
-        box = gr.Textbox(label="问题", placeholder="例如：平湖去年的城市生活垃圾分类处理率是多少？")
-        sources = gr.Markdown()
-        turns = gr.State([])
-        box.submit(respond, [box, bot, turns], [box, bot, sources, turns])
-        gr.Button("清空对话").click(lambda: ("", [], "", []), None, [box, bot, sources, turns])
-    return chat
+    model: str = MODEL_NAME
+    messages: list[ChatMessage]
+    stream: bool = False
 
 
-def create_app(services: Services) -> Any:
-    """Build the FastAPI app: health, ask, and the chat at ``/``."""
-    import gradio as gr
-    from fastapi import FastAPI, HTTPException
+class RateLimiter:
+    """A sliding one-minute window of requests per caller."""
 
-    app = FastAPI(title="archive-qa")
-    answerer = services.answerer()
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.calls: dict[str, deque[float]] = defaultdict(deque)
+        self.lock = threading.Lock()
 
-    @app.get("/health")
-    def health() -> dict[str, object]:
-        return services.health()
-
-    @app.post("/api/ask")
-    def ask(request: AskRequest) -> dict[str, Any]:
-        try:
-            filters = Filters(since=_day(request.since), until=_day(request.until))
-        except ValueError as exc:
-            raise HTTPException(status_code=422, detail=f"since/until expect YYYY-MM-DD: {exc}") from exc
-        answer, _ = answerer.answer(request.question, k=request.k, filters=filters, history=request.history)
-        return answer.to_dict()
-
-    return gr.mount_gradio_app(app, build_chat(services), path="/")
+    def retry_after(self, caller: str) -> int:
+        """Record a call; return 0 when allowed, else the seconds until the caller may retry."""
+        if self.per_minute <= 0:
+            return 0
+        now = time.monotonic()
+        with self.lock:
+            window = self.calls[caller]
+            while window and now - window[0] >= 60:
+                window.popleft()
+            if len(window) >= self.per_minute:
+                return max(1, int(60 - (now - window[0])) + 1)
+            window.append(now)
+            return 0
 
 
 def _day(value: str | None) -> int | None:
     return date_to_int(date.fromisoformat(value).isoformat()) if value else None
+
+
+def _text(content: str | list[dict[str, Any]]) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+def split_chat(messages: list[ChatMessage]) -> tuple[str, list[tuple[str, str]]]:
+    """The last user message is the question; earlier user/assistant pairs are the history."""
+    turns: list[tuple[str, str]] = []
+    pending: str | None = None
+    question = ""
+    for message in messages:
+        if message.role == "user":
+            if pending is not None:
+                turns.append((pending, ""))
+            pending = _text(message.content)
+        elif message.role == "assistant" and pending is not None:
+            turns.append((pending, _text(message.content)))
+            pending = None
+    if pending is not None:
+        question = pending
+    return question, turns
+
+
+def sources_footer(answer: dict[str, Any], paper: str) -> str:
+    """The citations as a plain-text footer for OpenAI-speaking front ends."""
+    if not answer.get("citations"):
+        return ""
+    lines = [f"[{c['n']}] {newspaper_citation(paper, c)}" for c in answer["citations"]]
+    return "\n\n来源：\n" + "\n".join(lines)
+
+
+def create_app(services: Services) -> Any:
+    """Build the app: health, REST, OpenAI-compatible API, article pages, the chat and the embed page."""
+    import gradio as gr
+
+    settings = services.settings
+    paper = settings.paper_name
+    answerer = services.answerer()
+    keys = {k.strip() for k in settings.api_keys.split(",") if k.strip()}
+    limiter = RateLimiter(settings.rate_limit)
+    app = FastAPI(title="archive-qa", version=app_version(),
+                  description="Cited answers from a Chinese local-newspaper archive.")
+
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+
+    @app.middleware("http")
+    async def frame_policy(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = f"frame-ancestors {settings.frame_ancestors}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def guard(request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        if keys and token not in keys:
+            raise HTTPException(status_code=401, detail="a valid API key is required (Authorization: Bearer …)",
+                                headers={"WWW-Authenticate": "Bearer"})
+        caller = f"key:{token}" if token else f"ip:{request.client.host if request.client else '?'}"
+        wait = limiter.retry_after(caller)
+        if wait:
+            raise HTTPException(status_code=429, detail="too many requests", headers={"Retry-After": str(wait)})
+        return caller
+
+    def filters_of(since: str | None, until: str | None) -> Filters:
+        try:
+            return Filters(since=_day(since), until=_day(until))
+        except ValueError as exc:
+            raise HTTPException(status_code=422, detail=f"since/until expect YYYY-MM-DD: {exc}") from exc
+
+    @app.get("/health")
+    def health() -> dict[str, object]:
+        return {**services.health(), "version": app_version()}
+
+    @app.post("/api/ask", dependencies=[Depends(guard)])
+    def ask(request: AskRequest) -> dict[str, Any]:
+        filters = filters_of(request.since, request.until)
+        answer, _ = answerer.answer(request.question, k=request.k, filters=filters, history=request.history)
+        return answer.to_dict()
+
+    @app.post("/api/ask/stream", dependencies=[Depends(guard)])
+    def ask_stream(request: AskRequest) -> StreamingResponse:
+        filters = filters_of(request.since, request.until)
+
+        def events() -> Iterator[str]:
+            for event in answerer.stream(request.question, k=request.k, filters=filters, history=request.history):
+                name = "done" if event["event"] == "answer" else event["event"]
+                payload = event.get("answer") or {k: v for k, v in event.items() if k != "event"}
+                yield sse(name, payload)
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.get("/api/search", dependencies=[Depends(guard)])
+    def search(q: str, k: int = 10, since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        passages = answerer.retriever.search(q, max(1, min(k, 100)), filters_of(since, until))
+        return {"query": q, "passages": [
+            {"chunk_id": p.chunk_id, "text": p.text, "score": round(p.score, 6), **_public(p.meta)} for p in passages
+        ]}
+
+    @app.get("/api/articles/{article_id}", dependencies=[Depends(guard)])
+    def article_json(article_id: str) -> dict[str, Any]:
+        article = services.manifest.article(article_id)
+        if article is None:
+            raise HTTPException(status_code=404, detail=f"no article {article_id}")
+        return article
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse)
+    def article_page(article_id: str) -> HTMLResponse:
+        article = services.manifest.article(article_id)
+        if article is None:
+            raise HTTPException(status_code=404, detail=f"no article {article_id}")
+        return HTMLResponse(render_article(article, paper))
+
+    @app.get("/articles/{article_id}/page", response_class=HTMLResponse)
+    def article_source_page(article_id: str) -> HTMLResponse:
+        from index.read import ReadError, read_file
+
+        key = services.manifest.article_file(article_id)
+        if key is None:
+            raise HTTPException(status_code=404, detail=f"no article {article_id}")
+        try:
+            source = read_file(Path(key))
+        except (ReadError, OSError) as exc:
+            raise HTTPException(status_code=404, detail=f"the page file is no longer readable: {exc}") from exc
+        if source.is_records:
+            article = services.manifest.article(article_id) or {}
+            return HTMLResponse(render_page(source.name, str(article.get("text", ""))))
+        return HTMLResponse(render_page(source.name, source.text))
+
+    @app.get("/v1/models", dependencies=[Depends(guard)])
+    def models() -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "created": 0, "owned_by": "archive-qa"}]}
+
+    @app.post("/v1/chat/completions", dependencies=[Depends(guard)])
+    def chat_completions(request: ChatRequest) -> Any:
+        question, history = split_chat(request.messages)
+        if not question.strip():
+            raise HTTPException(status_code=400, detail="the last message must be a user question")
+        ident, created = f"chatcmpl-{uuid.uuid4().hex[:12]}", int(time.time())
+        base = {"id": ident, "created": created, "model": MODEL_NAME}
+        if not request.stream:
+            answer, _ = answerer.answer(question, history=history)
+            result = answer.to_dict()
+            content = result["text"] + sources_footer(result, paper)
+            return JSONResponse({
+                **base, "object": "chat.completion",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "citations": result["citations"], "archive_answer": result,
+            })
+
+        def chunks() -> Iterator[str]:
+            def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+                body = {**base, "object": "chat.completion.chunk",
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+                return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+            yield chunk({"role": "assistant", "content": ""})
+            for event in answerer.stream(question, history=history):
+                if event["event"] == "token":
+                    yield chunk({"content": event["text"]})
+                elif event["event"] == "answer":
+                    result = event["answer"]
+                    yield chunk({"content": sources_footer(result, paper)})
+                    yield chunk({}, "stop", citations=result["citations"], archive_answer=result)
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(chunks(), media_type="text/event-stream")
+
+    auth = tuple(settings.ui_auth.split(":", 1)) if ":" in settings.ui_auth else None
+    gr.mount_gradio_app(app, build_chat(services, compact=True), path="/embed", auth=auth, css=CSS)  # type: ignore[arg-type]
+    return gr.mount_gradio_app(app, build_chat(services), path="/", auth=auth, css=CSS)  # type: ignore[arg-type]
+
+
+def _public(meta: dict[str, Any]) -> dict[str, Any]:
+    from index.models import int_to_date
+
+    keys = ("title", "issue", "page", "source", "doc_id", "article_id")
+    return {"date": int_to_date(meta.get("date")), **{k: meta.get(k) for k in keys}}
 
 
 def serve(settings: Settings, host: str, port: int) -> None:

@@ -1,0 +1,204 @@
+"""The chat people use (Gradio) and the HTML it shows: source cards, article pages. Archive text is escaped."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from index.models import date_to_int
+from qa.relevance import question_words
+from qa.retrieve import Filters
+
+TITLE = "报纸档案问答"
+CSS = """
+.sources .card {border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 8px 0;}
+.sources .cite {font-weight: 600; margin-bottom: 4px;}
+.sources .cite.unsupported {color: #b00020;}
+.sources blockquote {margin: 4px 0; color: #333; white-space: pre-wrap;}
+.sources mark {background: #ffe58f;}
+.notice {background: #fff7e6; border: 1px solid #ffd591; border-radius: 6px; padding: 6px 10px; margin: 4px 0;}
+.unsupported-line {color: #b00020;}
+@media (max-width: 640px) { .sources .card {padding: 6px 8px;} }
+"""
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """Escape text, then mark the question's terms (terms are escaped too)."""
+    escaped = html.escape(text)
+    words = sorted({html.escape(t) for t in terms if len(t) > 1}, key=len, reverse=True)
+    if not words:
+        return escaped
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+
+
+def newspaper_citation(paper: str, citation: dict[str, Any]) -> str:
+    """``《嘉兴日报·平湖版》2023-04-07 第5153期《标题》`` (not escaped)."""
+    issue = f" 第{citation['issue']}期" if citation.get("issue") else ""
+    page = f" {citation['page']}" if citation.get("page") else ""
+    return f"《{paper}》{citation.get('date') or '日期不详'}{issue}{page}《{citation.get('title') or '无标题'}》"
+
+
+def render_sources(answer: dict[str, Any], question: str, paper: str, base: str = "") -> str:
+    """Notices, unsupported sentences and one card per cited passage, as escaped HTML."""
+    parts = [f'<div class="notice">⚠️ {html.escape(text)}</div>'
+             for text in (answer.get("degraded"), answer.get("notice")) if text]
+    parts += [f'<div class="notice unsupported-line">❗ 未能在所引报道中核实：{html.escape(s)}</div>'
+              for s in answer.get("unsupported_sentences") or []]
+    terms = question_words(question)
+    for c in answer.get("citations") or []:
+        flag = "" if c.get("supported", True) else "（未核实）"
+        cls = "cite" if c.get("supported", True) else "cite unsupported"
+        link = (f'<a href="{base}/articles/{html.escape(str(c["article_id"]))}" target="_blank" rel="noopener">查看全文</a>'
+                if c.get("article_id") else "")
+        parts.append(
+            f'<div class="card"><div class="{cls}">[{int(c["n"])}] {html.escape(newspaper_citation(paper, c))}{flag}</div>'
+            f"<blockquote>{highlight(c.get('text') or '', terms)}</blockquote>{link}</div>"
+        )
+    return f'<div class="sources">{"".join(parts)}</div>' if parts else ""
+
+
+def render_answer_text(answer: dict[str, Any]) -> str:
+    """The answer for the chat bubble: escaped, unsupported sentences struck through and marked."""
+    text = html.escape(answer.get("text") or "")
+    for sentence in answer.get("unsupported_sentences") or []:
+        escaped = html.escape(sentence)
+        text = text.replace(escaped, f"<del>{escaped}</del>（未核实）")
+    return text
+
+
+def render_article(article: dict[str, Any], paper: str, base: str = "") -> str:
+    """A whole cleaned article as an HTML page, every field escaped."""
+    meta = " ".join(x for x in (
+        f"《{paper}》", article.get("date") or "日期不详", f"第{article['issue']}期" if article.get("issue") else "",
+        article.get("page") or "", article.get("source") or "") if x)
+    paras = "".join(f"<p>{html.escape(p)}</p>" for p in (article.get("text") or "").split("\n") if p.strip())
+    extra = "".join(f"<p class='meta'>{html.escape(article[k])}</p>" for k in ("subtitle", "byline") if article.get(k))
+    page_link = f'<p><a href="{base}/articles/{html.escape(article["id"])}/page">查看整版原文</a></p>'
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(article.get('title') or '无标题')}</title>"
+        "<style>body{font-family:'Noto Sans CJK SC',sans-serif;max-width:760px;margin:auto;padding:16px;line-height:1.7}"
+        ".meta{color:#666}</style></head><body>"
+        f"<h1>{html.escape(article.get('title') or '无标题')}</h1>{extra}<p class='meta'>{html.escape(meta)}</p>"
+        f"{paras}{page_link}</body></html>"
+    )
+
+
+def render_page(name: str, text: str) -> str:
+    """The page file an article came from, escaped, as extracted."""
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(name)}</title></head><body><h1>{html.escape(name)}</h1>"
+        f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre></body></html>"
+    )
+
+
+def example_questions(articles: list[dict[str, Any]], count: int = 4) -> list[str]:
+    """Questions drawn from the archive itself: the newest titled articles, asked about."""
+    dated = sorted((a for a in articles if a.get("title")), key=lambda a: a.get("date") or "", reverse=True)
+    seen: list[str] = []
+    for article in dated:
+        question = f"“{article['title']}”说的是什么？"
+        if question not in seen:
+            seen.append(question)
+        if len(seen) >= count:
+            break
+    return seen
+
+
+def _filters(since: str, until: str) -> tuple[Filters, str | None]:
+    try:
+        low = date_to_int(date.fromisoformat(since.strip()).isoformat()) if since and since.strip() else None
+        high = date_to_int(date.fromisoformat(until.strip()).isoformat()) if until and until.strip() else None
+    except ValueError:
+        return Filters(), "日期格式应为 YYYY-MM-DD，已忽略日期筛选。"
+    return Filters(since=low, until=high), None
+
+
+def build_chat(services: Any, compact: bool = False) -> Any:
+    """Build the chat page (``compact`` for the embeddable one)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio as gr
+
+    from qa.feedback import FeedbackStore
+
+    answerer = services.answerer()
+    paper = services.settings.paper_name
+    feedback = FeedbackStore(services.settings.feedback_db or services.settings.index_dir / "feedback.sqlite")
+
+    def respond(question: str, history: list[dict[str, str]], turns: list[list[str]], since: str,
+                until: str) -> Iterator[tuple[Any, ...]]:
+        question = (question or "").strip()
+        if not question:
+            yield "", history, "", turns, {}
+            return
+        filters, warning = _filters(since, until)
+        history = [*history, {"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": ""}]
+        shown = ""
+        final: dict[str, Any] = {}
+        for event in answerer.stream(question, filters=filters, history=[tuple(t) for t in turns]):
+            if event["event"] == "token":
+                shown += event["text"]
+                history[-1] = {"role": "assistant", "content": html.escape(shown)}
+                yield "", history, "", turns, {}
+            elif event["event"] == "answer":
+                final = event["answer"]
+        if warning:
+            final["notice"] = warning if not final.get("notice") else f"{warning} {final['notice']}"
+        history[-1] = {"role": "assistant", "content": render_answer_text(final)}
+        yield ("", history, render_sources(final, question, paper), [*turns, [question, final.get("text", "")]],
+               {"question": question, "answer": final})
+
+    def judge(last: dict[str, Any], data: gr.LikeData) -> str:
+        if not last:
+            return ""
+        feedback.add(last["question"], last["answer"], bool(data.liked))
+        return "已记录您的评价，谢谢。"
+
+    judge.__annotations__["data"] = gr.LikeData  # gradio reads the type to pass the like event
+
+    def comment(last: dict[str, Any], text: str) -> tuple[str, str]:
+        if not last or not text.strip():
+            return text, ""
+        feedback.add(last["question"], last["answer"], None, text.strip())
+        return "", "已记录您的意见，谢谢。"
+
+    examples = example_questions(services.manifest.articles()) if hasattr(services.manifest, "articles") else []
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as chat:
+        if not compact:
+            gr.Markdown(f"## {TITLE}\n在《{html.escape(paper)}》的报道中查找答案，每句话都注明出处，可点开原文核对。")
+        if services.embedder.fallback:
+            gr.HTML('<div class="notice">⚠️ 向量模型未能加载，当前使用无权重的备用检索，结果可能不如预期。</div>')
+        bot = gr.Chatbot(label="对话", height=360 if compact else 460, buttons=["copy"],
+                         feedback_options=("Like", "Dislike"), sanitize_html=True)
+        box = gr.Textbox(label="问题", placeholder="例如：平湖去年的城市生活垃圾分类处理率是多少？", elem_id="question")
+        with gr.Accordion("筛选", open=False, visible=not compact), gr.Row():
+            since = gr.Textbox(label="起始日期", placeholder="YYYY-MM-DD", elem_id="since")
+            until = gr.Textbox(label="截止日期", placeholder="YYYY-MM-DD", elem_id="until")
+        sources = gr.HTML(elem_id="sources")
+        turns = gr.State([])
+        last = gr.State({})
+        status = gr.Markdown()
+        with gr.Row(visible=not compact):
+            note = gr.Textbox(label="意见（可选）", scale=4)
+            send_note = gr.Button("提交意见", scale=1)
+            clear = gr.Button("清空对话", scale=1)
+        if examples and not compact:
+            gr.Examples(examples=[[q] for q in examples], inputs=[box], label="可以这样问")
+        box.submit(respond, [box, bot, turns, since, until], [box, bot, sources, turns, last])
+        bot.like(judge, [last], [status])
+        send_note.click(comment, [last, note], [note, status])
+        clear.click(lambda: ("", [], "", [], {}, ""), None, [box, bot, sources, turns, last, status])
+    return chat
+
+
+def sse(event: str, data: dict[str, Any]) -> str:
+    """One server-sent event."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
