@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install run test lint unit ingest clean
+.PHONY: install run test lint unit ingest clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,7 +26,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check index qa tests bench app.py
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# The browser tests drive Debian's chromium (headless) with Playwright; Chinese needs fonts-noto-cjk.
+browser:
+	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; \
+	else echo "browser tests need: apt-get install chromium fonts-noto-cjk (as root)"; fi
+
+unit: $(STAMP) browser
 	$(BIN)/pytest
 
 test: lint unit

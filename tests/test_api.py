@@ -1,0 +1,150 @@
+"""REST, OpenAI-compatible API and access rules, through TestClient and a real uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from index.settings import Settings
+from qa.services import build_services
+from qa.web import create_app
+from tests.conftest import SEEDS
+
+QUESTION = "德马吉森精机平湖项目总投资多少？"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("api") / "idx"
+    build_services(Settings(index_dir=folder, embedding_model="hash")).ingestor().run([SEEDS])
+    return folder
+
+
+def _client(index: Path, **extra: Any) -> TestClient:
+    return TestClient(create_app(build_services(Settings(index_dir=index, embedding_model="hash", **extra))))
+
+
+@pytest.fixture(scope="module")
+def live(index: Path) -> Iterator[str]:
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    services = build_services(Settings(index_dir=index, embedding_model="hash"))
+    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not server.started and time.time() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _events(text: str) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for block in text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        out.append((lines.get("event", ""), json.loads(lines["data"])))
+    return out
+
+
+def test_ask_stream_over_real_http(live: str) -> None:
+    with httpx.stream("POST", live + "/api/ask/stream", json={"question": QUESTION}, timeout=60) as response:
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
+        body = "".join(response.iter_text())
+    events = _events(body)
+    assert [name for name, _ in events][0] == "sources" and events[-1][0] == "done"
+    assert any(name == "token" for name, _ in events)
+    assert events[-1][1]["found"] and "1亿美元" in events[-1][1]["text"]
+
+
+def test_openai_client_plain_and_streamed(live: str) -> None:
+    from openai import OpenAI
+
+    client = OpenAI(base_url=live + "/v1", api_key="unused")
+    assert [m.id for m in client.models.list().data] == ["archive-qa"]
+    reply = client.chat.completions.create(model="archive-qa", messages=[{"role": "user", "content": QUESTION}])
+    content = reply.choices[0].message.content or ""
+    assert "1亿美元" in content and "[1]" in content and "来源：" in content
+    assert reply.model_extra and reply.model_extra["citations"][0]["n"] == 1
+    pieces = client.chat.completions.create(model="archive-qa", stream=True,
+                                            messages=[{"role": "user", "content": QUESTION}])
+    streamed = "".join(chunk.choices[0].delta.content or "" for chunk in pieces if chunk.choices)
+    assert "1亿美元" in streamed and "来源：" in streamed
+
+
+def test_openai_history_becomes_the_follow_up(index: Path) -> None:
+    client = _client(index)
+    body = {"model": "archive-qa", "messages": [
+        {"role": "system", "content": "ignored"},
+        {"role": "user", "content": "德马吉森精机是一家什么样的企业？"},
+        {"role": "assistant", "content": "……"},
+        {"role": "user", "content": "它在平湖的项目总投资多少？"},
+    ]}
+    result = client.post("/v1/chat/completions", json=body).json()
+    assert "1亿美元" in result["choices"][0]["message"]["content"]
+    assert "德马吉" in result["archive_answer"]["query"]
+
+
+def test_search_and_articles(index: Path) -> None:
+    client = _client(index)
+    found = client.get("/api/search", params={"q": QUESTION, "k": 3}).json()["passages"]
+    assert len(found) == 3 and "1亿美元" in found[0]["text"] and found[0]["article_id"]
+    article = client.get(f"/api/articles/{found[0]['article_id']}").json()
+    assert article["title"] == "德马吉森精机平湖项目签约落户" and "1亿美元" in article["text"]
+    page = client.get(f"/articles/{found[0]['article_id']}")
+    assert page.status_code == 200 and "<h1>德马吉森精机平湖项目签约落户</h1>" in page.text
+    assert client.get(f"/articles/{found[0]['article_id']}/page").status_code == 200
+    assert client.get("/api/articles/nope").status_code == 404
+    dated = client.get("/api/search", params={"q": QUESTION, "since": "2030-01-01"}).json()["passages"]
+    assert dated == []
+
+
+def test_keys_rate_limit_and_headers(index: Path) -> None:
+    client = _client(index, api_keys="k1,k2", rate_limit=3, cors_origins="https://portal.example")
+    assert client.get("/health").status_code == 200  # health stays open
+    denied = client.post("/api/ask", json={"question": QUESTION})
+    assert denied.status_code == 401 and denied.headers["www-authenticate"] == "Bearer"
+    assert client.get("/v1/models").status_code == 401
+    key = {"Authorization": "Bearer k1"}
+    assert client.post("/api/ask", json={"question": QUESTION}, headers=key).status_code == 200
+    assert client.get("/v1/models", headers=key).status_code == 200
+    assert client.get("/v1/models", headers=key).status_code == 200
+    limited = client.get("/v1/models", headers=key)
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert client.get("/v1/models", headers={"Authorization": "Bearer k2"}).status_code == 200  # per key
+    headers = client.get("/health", headers={"Origin": "https://portal.example"}).headers
+    assert headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert headers["access-control-allow-origin"] == "https://portal.example"
+    other = client.get("/health", headers={"Origin": "https://elsewhere.example"}).headers
+    assert "access-control-allow-origin" not in other
+
+
+def test_chat_login_when_configured(index: Path) -> None:
+    client = _client(index, ui_auth="editor:secret")
+    assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
+    assert client.get("/config").status_code == 401  # the chat wants a login
+    assert client.post("/login", data={"username": "editor", "password": "wrong"}).status_code == 400
+    assert client.post("/login", data={"username": "editor", "password": "secret"}).status_code == 200
+    assert client.get("/config").status_code == 200
+
+
+def test_gradio_client_talks_to_the_chat(live: str) -> None:
+    from gradio_client import Client
+
+    client = Client(live + "/", verbose=False)
+    result = client.predict(QUESTION, "", "", api_name="/ask")
+    answer, sources = result
+    assert "1亿美元" in answer and "《嘉兴日报·平湖版》" in sources

@@ -1,0 +1,131 @@
+"""The chat in a real browser: Debian's chromium, headless, driven by Playwright, against a real uvicorn."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from index.settings import Settings
+from qa.services import build_services
+from tests.conftest import ROOT, SEEDS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+XSS = "<script>alert(1)</script>"
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (make browser installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """The whole app under uvicorn on 127.0.0.1, over the seeds plus an article carrying a script tag."""
+    import uvicorn
+
+    from qa.web import create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    record = {"id": "xss-1", "title": f"假标题{XSS}", "date": "2023-04-07",
+              "text": f"蓝莓采摘节在广陈镇开幕，游客可以现场品尝蓝莓。{XSS}活动将持续到六月底。"}
+    (folder / "xss.jsonl").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    foreign_port = _free_port()
+    settings = Settings(index_dir=folder / "idx", embedding_model="hash",
+                        frame_ancestors=f"'self' http://127.0.0.1:{foreign_port}")
+    services = build_services(settings)
+    services.ingestor().run([SEEDS, folder / "xss.jsonl"])
+    port = _free_port()
+    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not uv.started and time.time() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", foreign_port
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+def _ask(frame: object, question: str) -> None:
+    box = frame.locator("#question textarea")  # type: ignore[attr-defined]
+    box.fill(question)
+    box.press("Enter")
+    frame.locator("#sources .card").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+
+
+def test_chat_answers_with_source_cards_and_full_article(server: tuple[str, int], browser: object) -> None:
+    base, _ = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})  # type: ignore[attr-defined]
+    page.goto(base + "/")
+    _ask(page, "德马吉森精机平湖项目总投资多少？")
+    assert "1亿美元" in page.locator(".message-wrap, [data-testid='bot']").last.inner_text()
+    cards = page.locator("#sources .card")
+    assert "《嘉兴日报·平湖版》" in cards.first.inner_text()
+    assert page.locator("#sources mark").count() > 0  # the question's terms are highlighted
+    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+    with page.expect_popup() as popup:
+        cards.first.get_by_text("查看全文").click()
+    article = popup.value
+    article.wait_for_load_state()
+    assert "德马吉森精机平湖项目签约落户" in article.locator("h1").inner_text()
+    article.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+
+
+def test_phone_width_and_script_in_an_article_stays_text(server: tuple[str, int], browser: object) -> None:
+    base, _ = server
+    page = browser.new_page(viewport={"width": 390, "height": 1200})  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base + "/")
+    _ask(page, "广陈镇蓝莓采摘节什么时候开幕？")
+    page.wait_for_timeout(500)
+    assert XSS in page.locator("#sources").inner_text() and dialogs == []
+    page.screenshot(path=str(ARTIFACTS / "chat-phone-xss.png"), full_page=True)
+
+
+def test_embed_page_inside_a_foreign_page(server: tuple[str, int], browser: object, tmp_path: Path) -> None:
+    base, foreign_port = server
+    (tmp_path / "portal.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>门户</title></head><body>"
+        "<h1>某单位门户</h1>"
+        f"<iframe id='qa' src='{base}/embed/' width='420' height='720' style='border:1px solid #ccc'></iframe>"
+        "</body></html>", encoding="utf-8")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    portal = ThreadingHTTPServer(("127.0.0.1", foreign_port), handler)
+    threading.Thread(target=portal.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport={"width": 900, "height": 900})  # type: ignore[attr-defined]
+        page.goto(f"http://127.0.0.1:{foreign_port}/portal.html")
+        frame = page.frame_locator("#qa")
+        _ask(frame, "德马吉森精机平湖项目总投资多少？")
+        assert "1亿美元" in frame.locator("#sources").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "embed-in-portal.png"), full_page=True)
+    finally:
+        portal.shutdown()
+        portal.server_close()
