@@ -113,6 +113,19 @@ def example_questions(articles: list[dict[str, Any]], count: int = 4) -> list[st
     return seen
 
 
+def base_url(request: Any) -> str:
+    """The app's own origin as the browser reached it, so links work inside a portal's page too."""
+    if request is None:
+        return ""
+    try:
+        headers = request.headers
+        host = headers.get("x-forwarded-host") or headers.get("host")
+        scheme = headers.get("x-forwarded-proto") or request.url.scheme
+    except AttributeError:
+        return ""
+    return f"{scheme}://{host}" if host else ""
+
+
 def _filters(since: str, until: str) -> tuple[Filters, str | None]:
     try:
         low = date_to_int(date.fromisoformat(since.strip()).isoformat()) if since and since.strip() else None
@@ -134,7 +147,7 @@ def build_chat(services: Any, compact: bool = False) -> Any:
     feedback = FeedbackStore(services.settings.feedback_db or services.settings.index_dir / "feedback.sqlite")
 
     def respond(question: str, history: list[dict[str, str]], turns: list[list[str]], since: str,
-                until: str) -> Iterator[tuple[Any, ...]]:
+                until: str, request: Any = None) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
             yield "", history, "", turns, {}
@@ -153,8 +166,10 @@ def build_chat(services: Any, compact: bool = False) -> Any:
         if warning:
             final["notice"] = warning if not final.get("notice") else f"{warning} {final['notice']}"
         history[-1] = {"role": "assistant", "content": render_answer_text(final)}
-        yield ("", history, render_sources(final, question, paper), [*turns, [question, final.get("text", "")]],
-               {"question": question, "answer": final})
+        sources_html = render_sources(final, question, paper, base_url(request))
+        yield "", history, sources_html, [*turns, [question, final.get("text", "")]], {"question": question, "answer": final}
+
+    respond.__annotations__["request"] = gr.Request  # gradio passes the request for this annotation
 
     def judge(last: dict[str, Any], data: gr.LikeData) -> str:
         if not last:

@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
 from index.models import date_to_int
@@ -134,7 +134,7 @@ def create_app(services: Services) -> Any:
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Authorization", "Content-Type"])
+                           allow_headers=["*"])
 
     @app.middleware("http")
     async def frame_policy(request: Request, call_next: Any) -> Any:
@@ -219,6 +219,12 @@ def create_app(services: Services) -> Any:
             article = services.manifest.article(article_id) or {}
             return HTMLResponse(render_page(source.name, str(article.get("text", ""))))
         return HTMLResponse(render_page(source.name, source.text))
+
+    @app.get("/gradio.js", include_in_schema=False)
+    def web_component() -> FileResponse:
+        """Gradio's web-component loader, served here so portals need no third-party host."""
+        return FileResponse(Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js",
+                            media_type="text/javascript")
 
     @app.get("/v1/models", dependencies=[Depends(guard)])
     def models() -> dict[str, Any]:

@@ -44,7 +44,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     (folder / "xss.jsonl").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     foreign_port = _free_port()
     settings = Settings(index_dir=folder / "idx", embedding_model="hash",
-                        frame_ancestors=f"'self' http://127.0.0.1:{foreign_port}")
+                        frame_ancestors=f"'self' http://127.0.0.1:{foreign_port}",
+                        cors_origins=f"http://127.0.0.1:{foreign_port}")
     services = build_services(settings)
     services.ingestor().run([SEEDS, folder / "xss.jsonl"])
     port = _free_port()
@@ -108,24 +109,42 @@ def test_phone_width_and_script_in_an_article_stays_text(server: tuple[str, int]
     page.screenshot(path=str(ARTIFACTS / "chat-phone-xss.png"), full_page=True)
 
 
-def test_embed_page_inside_a_foreign_page(server: tuple[str, int], browser: object, tmp_path: Path) -> None:
+@pytest.fixture
+def portal(server: tuple[str, int], tmp_path: Path) -> Iterator[str]:
+    """A page server on another port (another origin) holding the two embedding snippets of the README."""
     base, foreign_port = server
-    (tmp_path / "portal.html").write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>门户</title></head><body>"
-        "<h1>某单位门户</h1>"
+    head = "<!doctype html><html><head><meta charset='utf-8'><title>门户</title>"
+    (tmp_path / "iframe.html").write_text(
+        f"{head}</head><body><h1>某单位门户</h1>"
         f"<iframe id='qa' src='{base}/embed/' width='420' height='720' style='border:1px solid #ccc'></iframe>"
         "</body></html>", encoding="utf-8")
+    (tmp_path / "component.html").write_text(
+        f"{head}<script type='module' src='{base}/gradio.js'></script></head><body><h1>某单位门户</h1>"
+        f"<gradio-app src='{base}/embed/'></gradio-app></body></html>", encoding="utf-8")
     handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
-    portal = ThreadingHTTPServer(("127.0.0.1", foreign_port), handler)
-    threading.Thread(target=portal.serve_forever, daemon=True).start()
-    try:
-        page = browser.new_page(viewport={"width": 900, "height": 900})  # type: ignore[attr-defined]
-        page.goto(f"http://127.0.0.1:{foreign_port}/portal.html")
-        frame = page.frame_locator("#qa")
-        _ask(frame, "德马吉森精机平湖项目总投资多少？")
-        assert "1亿美元" in frame.locator("#sources").inner_text()
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "embed-in-portal.png"), full_page=True)
-    finally:
-        portal.shutdown()
-        portal.server_close()
+    site = ThreadingHTTPServer(("127.0.0.1", foreign_port), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{foreign_port}"
+    site.shutdown()
+    site.server_close()
+
+
+def test_embed_page_in_an_iframe_of_a_foreign_page(portal: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 900, "height": 900})  # type: ignore[attr-defined]
+    page.goto(portal + "/iframe.html")
+    frame = page.frame_locator("#qa")
+    _ask(frame, "德马吉森精机平湖项目总投资多少？")
+    assert "1亿美元" in frame.locator("#sources").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "embed-in-portal.png"), full_page=True)
+
+
+def test_web_component_in_a_foreign_page(server: tuple[str, int], portal: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 900, "height": 1100})  # type: ignore[attr-defined]
+    page.goto(portal + "/component.html")
+    _ask(page, "德马吉森精机平湖项目总投资多少？")
+    assert "1亿美元" in page.locator("#sources").inner_text()
+    link = page.locator("#sources .card a").first.get_attribute("href") or ""
+    assert link.startswith(server[0] + "/articles/")  # full-article links point at the app, not the portal
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-component-in-portal.png"), full_page=True)
