@@ -168,6 +168,23 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_feedback(settings: Settings, args: argparse.Namespace) -> int:
+    """Export the chat's feedback as eval questions."""
+    from qa.feedback import FeedbackStore
+
+    path = settings.feedback_db or settings.index_dir / "feedback.sqlite"
+    if not path.exists():
+        raise UserError(f"no feedback stored yet ({path} does not exist)")
+    lines = [json.dumps(q, ensure_ascii=False) for q in FeedbackStore(path).export_questions()]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{len(lines)} questions written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     """Serve the chat and API."""
     from qa.web import serve

@@ -148,3 +148,25 @@ def test_gradio_client_talks_to_the_chat(live: str) -> None:
     result = client.predict(QUESTION, "", "", api_name="/ask")
     answer, sources = result
     assert "1亿美元" in answer and "《嘉兴日报·平湖版》" in sources
+
+
+def test_feedback_is_stored_and_exported_as_eval_questions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from qa.cli import main
+    from qa.evaluate import is_relevant
+    from qa.feedback import FeedbackStore
+
+    index = tmp_path / "idx"
+    services = build_services(Settings(index_dir=index, embedding_model="hash"))
+    services.ingestor().run([SEEDS])
+    answer, _ = services.answerer().answer(QUESTION)
+    store = FeedbackStore(index / "feedback.sqlite")
+    store.add(QUESTION, answer.to_dict(), True)
+    store.add("平湖地铁什么时候开通？", {"text": "没有在档案中找到相关报道。", "citations": []}, False)
+    store.add(QUESTION, answer.to_dict(), None, "希望写明注册资金")
+    assert main(["--index", str(index), "feedback", "export"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["feedback"] for r in rows] == ["up", "down", "comment"]
+    up = rows[0]
+    assert up["question"] == QUESTION and up["source_ids"] == [answer.citations[0].doc_id]
+    assert is_relevant(up, answer.citations[0].text, None)  # the anchor points at the cited passage
+    assert rows[1]["source_ids"] is None and rows[2]["comment"] == "希望写明注册资金"
