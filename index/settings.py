@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
 
     index_dir: Path = Field(Path("data"), description="Folder holding Chroma, BM25 and the manifest.")
+    chroma_url: str | None = Field(
+        None, description="Chroma server (`chroma run`) such as http://127.0.0.1:8000; unset = embedded store in the index folder."
+    )
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,
         description="sentence-transformers model name or local folder; 'hash' forces the fallback.",

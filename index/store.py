@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -22,13 +23,21 @@ class EmbedderMismatch(Exception):
 class ChromaStore:
     """Chunks in a Chroma collection created without Chroma's own embedding function."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder) -> None:
+    def __init__(self, index_dir: Path, embedder: Embedder, url: str | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        self.client = chromadb.PersistentClient(
-            path=str(index_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-        )
+        quiet = ChromaSettings(anonymized_telemetry=False)
+        if url:  # Chroma's own server (`chroma run`): many app processes, or a bigger machine
+            parsed = urlparse(url)
+            if not parsed.hostname:
+                raise ValueError(f"QA_CHROMA_URL must look like http://host:port, got {url!r}")
+            self.client = chromadb.HttpClient(
+                host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https", settings=quiet,
+            )
+        else:
+            self.client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=quiet)
         self.embedder = embedder
         self._collection: Any = None
 

@@ -62,5 +62,5 @@ def build_services(settings: Settings) -> Services:
     """Build the embedder, store and manifest for the configured index folder."""
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     embedder = LazyEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download)
-    store = ChromaStore(settings.index_dir, embedder)
+    store = ChromaStore(settings.index_dir, embedder, settings.chroma_url)
     return Services(settings, embedder, store, Manifest(settings.index_dir))
