@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,16 @@ class IngestReport:
     embedder: str = ""
     fallback: bool = False
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Add the time spent in the block to the named stage."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
 
     def summary(self) -> str:
         """Return the human-readable final report."""
@@ -46,6 +58,8 @@ class IngestReport:
             + (f"  chunks/s: {self.chunks / self.seconds:.0f}" if self.seconds and self.chunks else ""),
             f"embedder: {self.embedder}" + ("  (FALLBACK: the configured model could not be loaded)" if self.fallback else ""),
         ]
+        if self.stages and self.chunks:
+            lines.append("stages (s): " + "  ".join(f"{name} {sec:.1f}" for name, sec in self.stages.items()))
         lines += [f"error: {e}" for e in self.errors] + [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -86,7 +100,8 @@ class Ingestor:
         if current_generation(self.settings.index_dir) != self.manifest.generation() or not bm25_dir(
             self.settings.index_dir
         ).exists():
-            rebuild(self.settings.index_dir, self.manifest)
+            with report.stage("bm25"):
+                rebuild(self.settings.index_dir, self.manifest)
         loaded = getattr(self.embedder, "loaded", self.embedder)
         if loaded is not None:
             report.embedder, report.fallback = loaded.name, loaded.fallback
@@ -105,34 +120,42 @@ class Ingestor:
 
     def _ingest_file(self, path: Path, report: IngestReport) -> None:
         try:
-            source = read_file(path)
+            with report.stage("read"):
+                source = read_file(path)
         except ReadError as exc:
             report.errors.append(f"{path}: {exc}")
             return
         if self.manifest.sha(source.key) == source.sha256:
             report.unchanged += 1
             return
-        articles = source_articles(source, self.settings.paper_name or None)
+        with report.stage("parse"):
+            articles = source_articles(source, self.settings.paper_name or None)
         report.warnings += source.problems
-        chunks = [c for a in articles for c in chunk_article(a, self.settings.chunk_size, self.settings.chunk_max)]
+        with report.stage("chunk"):
+            chunks = [c for a in articles for c in chunk_article(a, self.settings.chunk_size, self.settings.chunk_max)]
         if not chunks:
             report.errors.append(f"{path}: no article text found")
             return
-        self._write(source, articles, chunks)
+        self._write(source, articles, chunks, report)
         report.indexed += 1
         report.articles += len(articles)
         report.chunks += len(chunks)
 
-    def _write(self, source: SourceFile, articles: list, chunks: list) -> None:  # type: ignore[type-arg]
+    def _write(self, source: SourceFile, articles: list, chunks: list,  # type: ignore[type-arg]
+               report: IngestReport) -> None:
         if not self._checked:
             self.store.check_embedder()
             self._checked = True
         texts = [c.index_text() for c in chunks]
-        tokens = [tokenize(t) for t in self._bar_chunks(texts, "tokenize")]
-        vectors = self._embed(texts)
-        self.store.delete_file(source.key)
-        self.store.add(chunks, vectors)
-        self.manifest.replace_file(source.key, source.name, source.sha256, articles, chunks, tokens)
+        with report.stage("tokenize"):
+            tokens = [tokenize(t) for t in self._bar_chunks(texts, "tokenize")]
+        with report.stage("embed"):
+            vectors = self._embed(texts)
+        with report.stage("chroma"):
+            self.store.delete_file(source.key)
+            self.store.add(chunks, vectors)
+        with report.stage("manifest"):
+            self.manifest.replace_file(source.key, source.name, source.sha256, articles, chunks, tokens)
 
     def _embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
         import numpy as np
