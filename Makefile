@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install run test lint unit ingest clean browser
+.PHONY: install run test lint unit ingest clean browser bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,6 +38,13 @@ unit: $(STAMP) browser
 	$(BIN)/pytest
 
 test: lint unit
+
+# Benchmarks are never part of `make test`: sizes in chunks, results in bench/results/latest.md.
+BENCH_SIZES ?= 10000 100000
+bench: $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --server
+	$(BIN)/python bench/embed_throughput.py
 
 clean:
 	rm -rf $(VENV) data
