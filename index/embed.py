@@ -11,7 +11,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-HASH_DIM = 1024
+HASH_DIM = 256
 HASH_PREFIX = "hash-ngram-"
 
 

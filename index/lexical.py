@@ -110,20 +110,33 @@ def current_generation(index_dir: Path) -> int:
 
 
 def rebuild(index_dir: Path, manifest: Manifest) -> int:
-    """Build BM25 from the manifest's chunk tokens, switch to it atomically; return chunk count."""
+    """Build BM25 from the manifest's chunk tokens, switch to it atomically; return chunk count.
+
+    Tokens are streamed from the manifest and turned into integer ids as they come, so the peak memory
+    is the id arrays and one vocabulary, not millions of token strings.
+    """
     bm25s = _bm25s()
     generation = manifest.generation()
-    rows = list(manifest.iter_chunks())
     target = bm25_dir(index_dir) / f"gen-{generation}"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    if rows:
+    vocab: dict[str, int] = {"": 0}
+    docs: list[np.ndarray] = []
+    ids: list[str] = []
+    dates: list[int] = []
+    sources: list[str] = []
+    for chunk_id, tokens, day, source in manifest.iter_chunks():
+        docs.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens or [""]), dtype=np.int32))
+        ids.append(chunk_id)
+        dates.append(day)
+        sources.append(source)
+    if docs:
         model = bm25s.BM25()
-        model.index([r[1] or [""] for r in rows], show_progress=False)
+        model.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), show_progress=False)
         model.save(str(target), show_progress=False)
-    (target / "ids.json").write_text(json.dumps([r[0] for r in rows]))
-    np.save(target / "dates.npy", np.array([r[2] for r in rows], dtype=np.int64))
-    (target / "sources.json").write_text(json.dumps([r[3] for r in rows], ensure_ascii=False))
+    (target / "ids.json").write_text(json.dumps(ids))
+    np.save(target / "dates.npy", np.array(dates, dtype=np.int64))
+    (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False))
     pointer = bm25_dir(index_dir) / "CURRENT"
     tmp = pointer.with_suffix(".tmp")
     tmp.write_text(str(generation))
@@ -131,7 +144,7 @@ def rebuild(index_dir: Path, manifest: Manifest) -> int:
     for old in bm25_dir(index_dir).glob("gen-*"):
         if old != target:
             shutil.rmtree(old, ignore_errors=True)
-    return len(rows)
+    return len(ids)
 
 
 def load(index_dir: Path) -> LexicalIndex:
