@@ -141,19 +141,30 @@ def rebuild(index_dir: Path, manifest: Manifest) -> int:
     tmp = pointer.with_suffix(".tmp")
     tmp.write_text(str(generation))
     os.replace(tmp, pointer)
-    for old in bm25_dir(index_dir).glob("gen-*"):
-        if old != target:
-            shutil.rmtree(old, ignore_errors=True)
+    _drop_old_generations(index_dir, keep=generation)
     return len(ids)
 
 
+def _drop_old_generations(index_dir: Path, keep: int) -> None:
+    """Delete generations older than the one before ``keep``: a process still loading it can finish."""
+    older = sorted(
+        (int(folder.name.split("-", 1)[1]), folder)
+        for folder in bm25_dir(index_dir).glob("gen-*")
+        if folder.name.split("-", 1)[1].isdigit() and int(folder.name.split("-", 1)[1]) < keep
+    )
+    for _, folder in older[:-1]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def load(index_dir: Path) -> LexicalIndex:
-    """Load the current BM25 generation (an empty index when none was built)."""
+    """Load the current BM25 generation (an empty index when none was built; an error when it went missing)."""
     bm25s = _bm25s()
     generation = current_generation(index_dir)
     folder = bm25_dir(index_dir) / f"gen-{generation}"
-    if not (folder / "ids.json").exists():
+    if generation == 0:
         return LexicalIndex(None, [], np.zeros(0, dtype=np.int64), np.array([]), 0)
+    if not (folder / "ids.json").exists():
+        raise FileNotFoundError(f"BM25 generation {generation} is missing from {folder.parent}")
     ids = json.loads((folder / "ids.json").read_text())
     model = bm25s.BM25.load(str(folder), show_progress=False) if ids else None
     if model is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from index.tokenize import tokenize
 from qa.relevance import Weights
 
 RRF_K = 60
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -94,7 +96,10 @@ class Retriever:
     def lexical(self) -> LexicalIndex:
         """Return the BM25 index, reloaded if a newer generation was built."""
         if lexical.current_generation(self.index_dir) != self._lexical.generation:
-            self._lexical = lexical.load(self.index_dir)
+            try:
+                self._lexical = lexical.load(self.index_dir)
+            except (OSError, ValueError) as exc:  # a swap in progress elsewhere: keep serving the old one
+                log.warning("keeping BM25 generation %s: %s", self._lexical.generation, exc)
         return self._lexical
 
     def search(self, query: str, k: int, filters: Filters | None = None,

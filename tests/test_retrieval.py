@@ -66,3 +66,44 @@ def test_answer_holds_the_sentence_with_the_asked_number(tmp_path: Path) -> None
     services.ingestor().run([path])
     answer, _ = services.answerer().answer("第二届平湖杯垒球邀请赛有几支队伍参赛？")
     assert answer.found and "8支队伍" in answer.text
+
+
+def test_readers_follow_bm25_generations_without_failing(tmp_path: Path) -> None:
+    """One process ingests while another keeps answering: no request fails, the new file is found."""
+    import shutil
+    import threading
+
+    from tests.conftest import SEEDS
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(SEEDS / "001_db9f50eddc9905f9.txt", pages)
+    settings = Settings(index_dir=tmp_path / "idx", embedding_model="hash")
+    build_services(settings).ingestor().run([pages])
+    reader = build_services(settings).answerer()
+    assert reader.answer("德马吉森精机平湖项目总投资多少？")[0].found is False
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def keep_asking() -> None:
+        while not stop.is_set():
+            try:
+                reader.answer("平湖远景数字科技创投基金的规模是多少？")
+            except BaseException as exc:  # noqa: BLE001 - any failure is what this test looks for
+                failures.append(exc)
+
+    asking = threading.Thread(target=keep_asking)
+    asking.start()
+    try:
+        writer = build_services(settings)
+        for name in ("002_7bb0050a3ae8d62c.txt", "003_464e6d5e7a2db0ea.txt", "004_ddfb3c66dc3d3638.txt"):
+            shutil.copy(SEEDS / name, pages)
+            writer.ingestor().run([pages])
+    finally:
+        stop.set()
+        asking.join()
+    assert failures == []
+    answer, _ = reader.answer("德马吉森精机平湖项目总投资多少？")
+    assert answer.found and "1亿美元" in answer.text
+    generations = sorted(p.name for p in (tmp_path / "idx" / "bm25").glob("gen-*"))
+    assert len(generations) == 2  # the current one and the one before it
