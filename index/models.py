@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -75,11 +76,7 @@ class Chunk:
         that says only "我市" or "昨天" can still be found by the place and year a reader asks about.
         """
         art = self.article
-        when = None
-        if art.date:
-            year, month, day = (int(part) for part in art.date.split("-"))
-            when = f"{year}年{month}月{day}日"
-        context = " ".join(part for part in (art.paper, when, art.title) if part)
+        context = " ".join(part for part in (art.paper, spoken_date(art.date), art.title) if part)
         return f"{context}\n{self.text}" if context else self.text
 
 
@@ -88,6 +85,21 @@ def date_to_int(date: str | None) -> int | None:
     if not date:
         return None
     return int(date.replace("-", ""))
+
+
+def spoken_date(value: str | int | None) -> str | None:
+    """Turn ``YYYY-MM-DD`` or the int ``YYYYMMDD`` into ``2021年6月8日`` (None stays None)."""
+    day = value if isinstance(value, int) else date_to_int(value)
+    if not day:
+        return None
+    return f"{day // 10000}年{day // 100 % 100}月{day % 100}日"
+
+
+def parse_day(value: str | None) -> int | None:
+    """Read a user's ``YYYY-MM-DD`` as the int ``YYYYMMDD``; blank is None, anything else a ValueError."""
+    if not value or not value.strip():
+        return None
+    return date_to_int(datetime.date.fromisoformat(value.strip()).isoformat())
 
 
 def int_to_date(value: int | None) -> str | None:

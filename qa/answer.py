@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from index.chunk import split_sentences
-from index.models import int_to_date
+from index.models import int_to_date, spoken_date
 from qa import citations
 from qa.followup import standalone
 from qa.llm import LLM
@@ -77,11 +77,8 @@ def cite(n: int, passage: Passage) -> Citation:
 def source_text(passage: Passage) -> str:
     """The text a citation is checked against: title, report date and passage."""
     meta = passage.meta
-    day = int_to_date(meta.get("date"))
-    when = ""
-    if day:
-        year, month, dd = (int(x) for x in day.split("-"))
-        when = f"报道日期：{year}年{month}月{dd}日"
+    day = spoken_date(meta.get("date"))
+    when = f"报道日期：{day}" if day else ""
     return f"{meta.get('title') or ''}\n{when}\n{passage.text}"
 
 
@@ -296,7 +293,7 @@ class Answerer:
         if not dated and len(days) > 1 and None not in days:
             # reports of different dates: say which report says what, newest first
             ordered = sorted(chosen, key=lambda item: (-int(passages[item[1]].meta["date"]), item[1], item[2]))
-            return "".join(f"据{_spoken(passages[rank].meta['date'])}报道，{sentence}[{rank + 1}]"
+            return "".join(f"据{spoken_date(passages[rank].meta['date'])}报道，{sentence}[{rank + 1}]"
                            for _, rank, _, sentence in ordered)
         ordered = sorted(chosen, key=lambda item: (item[1], item[2]))
         return "".join(f"{sentence}[{rank + 1}]" for _, rank, _, sentence in ordered)
@@ -308,10 +305,6 @@ def _priors(passages: list[Passage]) -> list[float]:
     if scores and min(scores) > 0:
         return [s / max(scores) for s in scores]
     return [1.0 / (1 + rank) for rank in range(len(passages))]
-
-
-def _spoken(day: int) -> str:
-    return f"{day // 10000}年{day // 100 % 100}月{day % 100}日"
 
 
 def _degraded_notice(exc: Exception) -> str:

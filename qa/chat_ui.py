@@ -7,10 +7,9 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
-from index.models import date_to_int
+from index.models import parse_day
 from qa.relevance import question_words
 from qa.retrieve import Filters
 
@@ -128,11 +127,9 @@ def base_url(request: Any) -> str:
 
 def _filters(since: str, until: str) -> tuple[Filters, str | None]:
     try:
-        low = date_to_int(date.fromisoformat(since.strip()).isoformat()) if since and since.strip() else None
-        high = date_to_int(date.fromisoformat(until.strip()).isoformat()) if until and until.strip() else None
+        return Filters(since=parse_day(since), until=parse_day(until)), None
     except ValueError:
         return Filters(), "日期格式应为 YYYY-MM-DD，已忽略日期筛选。"
-    return Filters(since=low, until=high), None
 
 
 def build_chat(services: Any, compact: bool = False) -> Any:
@@ -185,7 +182,7 @@ def build_chat(services: Any, compact: bool = False) -> Any:
         feedback.add(last["question"], last["answer"], None, text.strip())
         return "", "已记录您的意见，谢谢。"
 
-    examples = example_questions(services.manifest.articles()) if hasattr(services.manifest, "articles") else []
+    examples = example_questions(services.manifest.articles())
     with gr.Blocks(title=TITLE, analytics_enabled=False) as chat:
         if not compact:
             gr.Markdown(f"## {TITLE}\n在《{html.escape(paper)}》的报道中查找答案，每句话都注明出处，可点开原文核对。")

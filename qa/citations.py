@@ -51,9 +51,7 @@ def sentences(text: str) -> list[str]:
 def facts(sentence: str) -> list[str]:
     """Return the numbers and quoted names a sentence states: what must be found in its sources."""
     bare = MARKER.sub("", sentence)
-    found = [n for n in _NUMBER.findall(bare) if len(n.replace(",", "")) >= 1]
-    found += _QUOTED.findall(bare)
-    return found
+    return _NUMBER.findall(bare) + _QUOTED.findall(bare)
 
 
 def supported(sentence: str, sources: list[str]) -> bool:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from index.models import date_to_int
+from index.models import parse_day
 from index.read import ReadError, discover, read_file
 from index.records import source_articles
 from index.settings import Settings
@@ -59,10 +58,8 @@ def run_parse(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _date(value: str | None, flag: str) -> int | None:
-    if not value:
-        return None
     try:
-        return date_to_int(date.fromisoformat(value).isoformat())
+        return parse_day(value)
     except ValueError as exc:
         raise UserError(f"{flag} expects a date YYYY-MM-DD, got '{value}'") from exc
 

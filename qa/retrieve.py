@@ -31,12 +31,11 @@ class Filters:
     def where(self) -> dict[str, Any] | None:
         """Return the Chroma ``where`` clause for these filters (undated chunks are kept in Python)."""
         parts: list[dict[str, Any]] = []
-        if self.keep_undated:
-            pass
-        elif self.since is not None:
-            parts.append({"date": {"$gte": self.since}})
-        if self.until is not None and not self.keep_undated:
-            parts.append({"date": {"$lte": self.until}})
+        if not self.keep_undated:
+            if self.since is not None:
+                parts.append({"date": {"$gte": self.since}})
+            if self.until is not None:
+                parts.append({"date": {"$lte": self.until}})
         if self.sources:
             parts.append({"source": {"$in": self.sources}})
         if not parts:

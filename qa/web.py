@@ -8,7 +8,6 @@ import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Iterator
-from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
-from index.models import date_to_int
+from index.models import int_to_date, parse_day
 from index.settings import Settings
 from qa.chat_ui import CSS, build_chat, newspaper_citation, render_article, render_page, sse
 from qa.retrieve import Filters
@@ -81,10 +80,6 @@ class RateLimiter:
                 return max(1, int(60 - (now - window[0])) + 1)
             window.append(now)
             return 0
-
-
-def _day(value: str | None) -> int | None:
-    return date_to_int(date.fromisoformat(value).isoformat()) if value else None
 
 
 def _text(content: str | list[dict[str, Any]]) -> str:
@@ -157,7 +152,7 @@ def create_app(services: Services) -> Any:
 
     def filters_of(since: str | None, until: str | None) -> Filters:
         try:
-            return Filters(since=_day(since), until=_day(until))
+            return Filters(since=parse_day(since), until=parse_day(until))
         except ValueError as exc:
             raise HTTPException(status_code=422, detail=f"since/until expect YYYY-MM-DD: {exc}") from exc
 
@@ -272,8 +267,6 @@ def create_app(services: Services) -> Any:
 
 
 def _public(meta: dict[str, Any]) -> dict[str, Any]:
-    from index.models import int_to_date
-
     keys = ("title", "issue", "page", "source", "doc_id", "article_id")
     return {"date": int_to_date(meta.get("date")), **{k: meta.get(k) for k in keys}}
 

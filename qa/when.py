@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from index.models import spoken_date
+
 RECENT_DAYS = 90
 
 _DAY = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
@@ -33,7 +35,7 @@ class DateRange:
     def label(self) -> str:
         """Return the range as a reader would say it."""
         if self.since == self.until:
-            return f"{self.since.year}年{self.since.month}月{self.since.day}日"
+            return spoken_date(self.since.isoformat()) or ""
         return f"{self.since.isoformat()} 至 {self.until.isoformat()}"
 
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,3 +51,39 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def settings(tmp_path: Path) -> Settings:
     """Settings for an index on tmp_path with the weight-free fallback embedder."""
     return Settings(index_dir=tmp_path / "index", embedding_model="hash")
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of seeds/ with the fallback embedder, shared by tests that only read it."""
+    from qa.services import build_services
+
+    folder = tmp_path_factory.mktemp("seeds") / "idx"
+    build_services(Settings(index_dir=folder, embedding_model="hash")).ingestor().run([SEEDS])
+    return folder
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running(app: object, port: int | None = None) -> Iterator[str]:
+    """Serve an ASGI app with a real uvicorn on 127.0.0.1 for the duration; yield its base URL."""
+    import uvicorn
+
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not server.started and time.time() < deadline:
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

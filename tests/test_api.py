@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,16 +14,9 @@ from fastapi.testclient import TestClient
 from index.settings import Settings
 from qa.services import build_services
 from qa.web import create_app
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, running
 
 QUESTION = "德马吉森精机平湖项目总投资多少？"
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("api") / "idx"
-    build_services(Settings(index_dir=folder, embedding_model="hash")).ingestor().run([SEEDS])
-    return folder
 
 
 def _client(index: Path, **extra: Any) -> TestClient:
@@ -34,22 +24,9 @@ def _client(index: Path, **extra: Any) -> TestClient:
 
 
 @pytest.fixture(scope="module")
-def live(index: Path) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    services = build_services(Settings(index_dir=index, embedding_model="hash"))
-    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not server.started and time.time() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def live(seeds_index: Path) -> Iterator[str]:
+    with running(create_app(build_services(Settings(index_dir=seeds_index, embedding_model="hash")))) as url:
+        yield url
 
 
 def _events(text: str) -> list[tuple[str, dict[str, Any]]]:
@@ -85,8 +62,8 @@ def test_openai_client_plain_and_streamed(live: str) -> None:
     assert "1亿美元" in streamed and "来源：" in streamed
 
 
-def test_openai_history_becomes_the_follow_up(index: Path) -> None:
-    client = _client(index)
+def test_openai_history_becomes_the_follow_up(seeds_index: Path) -> None:
+    client = _client(seeds_index)
     body = {"model": "archive-qa", "messages": [
         {"role": "system", "content": "ignored"},
         {"role": "user", "content": "德马吉森精机是一家什么样的企业？"},
@@ -98,8 +75,8 @@ def test_openai_history_becomes_the_follow_up(index: Path) -> None:
     assert "德马吉" in result["archive_answer"]["query"]
 
 
-def test_search_and_articles(index: Path) -> None:
-    client = _client(index)
+def test_search_and_articles(seeds_index: Path) -> None:
+    client = _client(seeds_index)
     found = client.get("/api/search", params={"q": QUESTION, "k": 3}).json()["passages"]
     assert len(found) == 3 and "1亿美元" in found[0]["text"] and found[0]["article_id"]
     article = client.get(f"/api/articles/{found[0]['article_id']}").json()
@@ -112,8 +89,8 @@ def test_search_and_articles(index: Path) -> None:
     assert dated == []
 
 
-def test_keys_rate_limit_and_headers(index: Path) -> None:
-    client = _client(index, api_keys="k1,k2", rate_limit=3, cors_origins="https://portal.example")
+def test_keys_rate_limit_and_headers(seeds_index: Path) -> None:
+    client = _client(seeds_index, api_keys="k1,k2", rate_limit=3, cors_origins="https://portal.example")
     assert client.get("/health").status_code == 200  # health stays open
     denied = client.post("/api/ask", json={"question": QUESTION})
     assert denied.status_code == 401 and denied.headers["www-authenticate"] == "Bearer"
@@ -132,8 +109,8 @@ def test_keys_rate_limit_and_headers(index: Path) -> None:
     assert "access-control-allow-origin" not in other
 
 
-def test_chat_login_when_configured(index: Path) -> None:
-    client = _client(index, ui_auth="editor:secret")
+def test_chat_login_when_configured(seeds_index: Path) -> None:
+    client = _client(seeds_index, ui_auth="editor:secret")
     assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
     assert client.get("/config").status_code == 401  # the chat wants a login
     assert client.post("/login", data={"username": "editor", "password": "wrong"}).status_code == 400

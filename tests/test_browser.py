@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +14,7 @@ import pytest
 
 from index.settings import Settings
 from qa.services import build_services
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, free_port, running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -25,40 +23,23 @@ XSS = "<script>alert(1)</script>"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (make browser installs it)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """The whole app under uvicorn on 127.0.0.1, over the seeds plus an article carrying a script tag."""
-    import uvicorn
-
     from qa.web import create_app
 
     folder = tmp_path_factory.mktemp("browser")
     record = {"id": "xss-1", "title": f"假标题{XSS}", "date": "2023-04-07",
               "text": f"蓝莓采摘节在广陈镇开幕，游客可以现场品尝蓝莓。{XSS}活动将持续到六月底。"}
     (folder / "xss.jsonl").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    foreign_port = _free_port()
+    foreign_port = free_port()
     settings = Settings(index_dir=folder / "idx", embedding_model="hash",
                         frame_ancestors=f"'self' http://127.0.0.1:{foreign_port}",
                         cors_origins=f"http://127.0.0.1:{foreign_port}")
     services = build_services(settings)
     services.ingestor().run([SEEDS, folder / "xss.jsonl"])
-    port = _free_port()
-    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not uv.started and time.time() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", foreign_port
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with running(create_app(services)) as url:
+        yield url, foreign_port
 
 
 @pytest.fixture(scope="module")

@@ -15,17 +15,9 @@ from index.settings import Settings
 from qa.answer import NOT_FOUND
 from qa.cli import main
 from qa.services import build_services
-from tests.conftest import SEEDS
 from tests.llm_server import ScriptedLLM
 
 QUESTION = "德马吉森精机平湖项目总投资多少？"
-
-
-@pytest.fixture(scope="module")
-def seeds_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("llm") / "idx"
-    build_services(Settings(index_dir=folder, embedding_model="hash")).ingestor().run([SEEDS])
-    return folder
 
 
 @pytest.fixture

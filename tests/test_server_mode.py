@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import pytest
 from index.settings import Settings
 from qa.cli import main
 from qa.services import build_services
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port
 
 CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
 QUESTIONS = ["德马吉森精机平湖项目总投资多少？", "兴阳花苑创新了什么管理机制？", "中科健齿华东创新中心项目总投资多少？",
@@ -27,9 +26,7 @@ QUESTIONS = ["德马吉森精机平湖项目总投资多少？", "兴阳花苑�
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert CHROMA, "the chroma command comes with chromadb"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     process = subprocess.Popen([CHROMA, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

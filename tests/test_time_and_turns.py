@@ -100,9 +100,8 @@ def test_relative_date_outside_the_archive_falls_back_with_a_notice(two_dates: S
     assert answer.found and answer.notice and "今年" in answer.notice
 
 
-def test_follow_up_without_llm_through_chat(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    index = tmp_path / "idx"
-    build_services(Settings(index_dir=index, embedding_model="hash")).ingestor().run([SEEDS])
+def test_follow_up_without_llm_through_chat(seeds_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index = seeds_index
     questions = "德马吉森精机是一家什么样的企业？\n它在平湖的项目总投资多少？\n"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QA_EMBEDDING_MODEL", "hash")
