@@ -239,7 +239,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--server", action="store_true", help="also run the largest size against `chroma run`")
+    parser.add_argument("--server", action="store_true", help="also run one size against `chroma run`")
+    parser.add_argument("--server-size", type=int, default=100_000, help="the size run in server mode")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--child", choices=sorted(CHILDREN))
     parser.add_argument("--spawned", type=float, default=0.0)
@@ -254,7 +255,7 @@ def main() -> int:
         rows.append(bench_size(size, args.repeat, False, not args.no_baseline and size <= 100_000))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     if args.server:
-        rows.append(bench_size(max(args.sizes), args.repeat, True, False))
+        rows.append(bench_size(args.server_size, args.repeat, True, False))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     print(write_results(rows).read_text())
     return 0

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,7 @@ from index.read import ReadError, SourceFile, discover, read_file
 from index.records import source_articles
 from index.settings import Settings
 from index.store import ChromaStore
-from index.tokenize import tokenize
+from index.tokenize import tokenize_joined
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +66,63 @@ class IngestReport:
         return "\n".join(lines)
 
 
+class TokenizerPool:
+    """Tokenizes chunks in a worker process while the main process embeds and writes Chroma.
+
+    Chroma's writes hold the GIL, so a thread would not overlap them; a process does. Small ingests
+    (under ``min_bytes`` of input) and one-core machines tokenize inline: starting the worker costs a second.
+    """
+
+    SLICE = 1000
+
+    def __init__(self, min_bytes: int = 2_000_000, workers: int | None = None) -> None:
+        self.min_bytes = min_bytes
+        self.workers = (os.cpu_count() or 1) - 1 if workers is None else workers
+        self.active = False
+        self._pool: ProcessPoolExecutor | None = None
+
+    def open(self, input_bytes: int) -> None:
+        """Decide, for one ingest of this many bytes, whether the worker is worth starting."""
+        self.active = self.workers >= 1 and input_bytes >= self.min_bytes
+
+    def submit(self, texts: list[str]) -> Callable[[], tuple[list[str], float]]:
+        """Start tokenizing; the returned call gives the joined tokens and the tokenizer's seconds."""
+        if not self.active:
+            done = tokenize_joined(texts)
+            return lambda: done
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        futures: list[Future[tuple[list[str], float]]] = [
+            self._pool.submit(tokenize_joined, texts[i : i + self.SLICE]) for i in range(0, len(texts), self.SLICE)
+        ]
+
+        def collect() -> tuple[list[str], float]:
+            parts = [f.result() for f in futures]
+            return [t for joined, _ in parts for t in joined], sum(sec for _, sec in parts)
+
+        return collect
+
+    def close(self) -> None:
+        """Stop the worker."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        self.active = False
+
+
 class Ingestor:
     """Keeps an index folder in step with a set of files."""
 
     def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore, manifest: Manifest,
-                 progress: bool = False) -> None:
+                 progress: bool = False, tokenizer: TokenizerPool | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.manifest = manifest
         self.progress = progress
+        self.tokenizer = tokenizer or TokenizerPool()
         self._checked = False
 
     def run(self, paths: list[Path], prune: bool = False, rebuild_all: bool = False) -> IngestReport:
@@ -86,15 +135,19 @@ class Ingestor:
         files, missing = discover(paths)
         report.errors += [f"{p}: {why}" for p, why in missing]
         report.files = len(files)
+        self.tokenizer.open(sum(path.stat().st_size for path in files))
         bar = self._bar(files)
-        for path in bar:
-            self._ingest_file(path, report)
-            if bar is not files:
-                elapsed = max(time.perf_counter() - started, 1e-9)
-                bar.set_postfix_str(
-                    f"articles {report.articles} ({report.articles / elapsed:.0f}/s), "
-                    f"chunks {report.chunks} ({report.chunks / elapsed:.0f}/s)"
-                )
+        try:
+            for path in bar:
+                self._ingest_file(path, report)
+                if bar is not files:
+                    elapsed = max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix_str(
+                        f"articles {report.articles} ({report.articles / elapsed:.0f}/s), "
+                        f"chunks {report.chunks} ({report.chunks / elapsed:.0f}/s)"
+                    )
+        finally:
+            self.tokenizer.close()
         if prune:
             self._prune(files, report)
         if current_generation(self.settings.index_dir) != self.manifest.generation() or not bm25_dir(
@@ -144,16 +197,20 @@ class Ingestor:
     def _write(self, source: SourceFile, articles: list, chunks: list,  # type: ignore[type-arg]
                report: IngestReport) -> None:
         if not self._checked:
-            self.store.check_embedder()
+            with report.stage("load embedder"):
+                self.store.check_embedder()
             self._checked = True
         texts = [c.index_text() for c in chunks]
-        with report.stage("tokenize"):
-            tokens = [tokenize(t) for t in self._bar_chunks(texts, "tokenize")]
+        with report.stage("tokenize"):  # inline: all of it; with the worker: starting it
+            pending = self.tokenizer.submit(texts)
         with report.stage("embed"):
             vectors = self._embed(texts)
         with report.stage("chroma"):
             self.store.delete_file(source.key)
             self.store.add(chunks, vectors)
+        with report.stage("tokenize"):  # with the worker: what is left once Chroma has the file
+            tokens, seconds = pending()
+        report.stages["tokenizer cpu"] = report.stages.get("tokenizer cpu", 0.0) + seconds
         with report.stage("manifest"):
             self.manifest.replace_file(source.key, source.name, source.sha256, articles, chunks, tokens)
 

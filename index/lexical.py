@@ -126,13 +126,19 @@ def rebuild(index_dir: Path, manifest: Manifest) -> int:
     dates: list[int] = []
     sources: list[str] = []
     for chunk_id, tokens, day, source in manifest.iter_chunks():
-        docs.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens or [""]), dtype=np.int32))
+        tokens = tokens or [""]
+        for new in set(tokens).difference(vocab):
+            vocab[new] = len(vocab)
+        docs.append(np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
         ids.append(chunk_id)
         dates.append(day)
         sources.append(source)
     if docs:
         model = bm25s.BM25()
-        model.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), show_progress=False)
+        model.scores = bm25_scores(docs, len(vocab), model.k1, model.b)
+        model.vocab_dict = vocab
+        model.unique_token_ids_set = set(vocab.values())
+        model.nonoccurrence_array = None
         model.save(str(target), show_progress=False)
     (target / "ids.json").write_text(json.dumps(ids))
     np.save(target / "dates.npy", np.array(dates, dtype=np.int64))
@@ -143,6 +149,40 @@ def rebuild(index_dir: Path, manifest: Manifest) -> int:
     os.replace(tmp, pointer)
     _drop_old_generations(index_dir, keep=generation)
     return len(ids)
+
+
+def bm25_scores(docs: list[np.ndarray], n_vocab: int, k1: float, b: float,
+                block: int = 50_000) -> dict[str, np.ndarray | int]:
+    """Return bm25s's score matrix (CSC by token) for documents given as token-id arrays.
+
+    The same numbers as ``bm25s.BM25().index()`` with its default Lucene method (a test holds them
+    equal), computed with numpy over blocks of documents instead of a Python loop per document:
+    seconds instead of minutes at a million chunks.
+    """
+    n_docs = len(docs)
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n_docs)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    freqs: list[np.ndarray] = []
+    for start in range(0, n_docs, block):
+        part = docs[start : start + block]
+        owner = np.repeat(np.arange(start, start + len(part), dtype=np.int64), lengths[start : start + len(part)])
+        pairs, tf = np.unique(owner * n_vocab + np.concatenate(part).astype(np.int64), return_counts=True)
+        rows.append((pairs // n_vocab).astype(np.int32))
+        cols.append((pairs % n_vocab).astype(np.int32))
+        freqs.append(tf.astype(np.float32))
+    doc = np.concatenate(rows)
+    token = np.concatenate(cols)
+    tf = np.concatenate(freqs)
+    del rows, cols, freqs
+    df = np.bincount(token, minlength=n_vocab)
+    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = (k1 * ((1 - b) + b * lengths / lengths.mean())).astype(np.float32)
+    score = idf[token] * (tf / (norm[doc] + tf))
+    order = np.argsort(token, kind="stable")
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    return {"data": score[order], "indices": doc[order], "indptr": indptr, "num_docs": n_docs}
 
 
 def _drop_old_generations(index_dir: Path, keep: int) -> None:

@@ -37,8 +37,8 @@ class Manifest:
         return [row[0] for row in self.db.execute("SELECT key FROM files")]
 
     def replace_file(self, key: str, name: str, sha: str, articles: list[Article], chunks: list[Chunk],
-                     tokens: list[list[str]]) -> None:
-        """Record a file's new articles and chunks in one transaction."""
+                     tokens: list[str]) -> None:
+        """Record a file's new articles and chunks (tokens joined by spaces) in one transaction."""
         with self.db:
             self._delete(key)
             self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (key, name, sha, len(articles), len(chunks)))
@@ -48,7 +48,7 @@ class Manifest:
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?)",
-                [(c.id, key, " ".join(t), date_to_int(c.article.date) or 0, c.article.source)
+                [(c.id, key, t, date_to_int(c.article.date) or 0, c.article.source)
                  for c, t in zip(chunks, tokens, strict=True)],
             )
             self._bump()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from index.chunk import chunk_article
+from index.lexical import bm25_scores
 from index.models import Article
 from index.settings import Settings
 from qa.relevance import focus_words, question_words
@@ -107,3 +110,18 @@ def test_readers_follow_bm25_generations_without_failing(tmp_path: Path) -> None
     assert answer.found and "1亿美元" in answer.text
     generations = sorted(p.name for p in (tmp_path / "idx" / "bm25").glob("gen-*"))
     assert len(generations) == 2  # the current one and the one before it
+
+
+def test_vectorised_bm25_scores_equal_bm25s_own_index() -> None:
+    import bm25s
+
+    rng = np.random.default_rng(7)
+    vocab = {"": 0} | {f"t{i}": i for i in range(1, 300)}
+    docs = [rng.integers(1, 300, size=int(rng.integers(1, 60))).astype(np.int32) for _ in range(700)]
+    reference = bm25s.BM25()
+    reference.index(bm25s.tokenization.Tokenized(ids=[d.tolist() for d in docs], vocab=vocab), show_progress=False)
+    ours = bm25_scores(docs, len(vocab), reference.k1, reference.b, block=97)
+    assert ours["num_docs"] == reference.scores["num_docs"]
+    np.testing.assert_array_equal(ours["indptr"], reference.scores["indptr"])
+    np.testing.assert_array_equal(ours["indices"], reference.scores["indices"])
+    np.testing.assert_allclose(ours["data"], reference.scores["data"], rtol=1e-5)
