@@ -79,6 +79,7 @@ class TokenizerPool:
         self.min_bytes = min_bytes
         self.workers = (os.cpu_count() or 1) - 1 if workers is None else workers
         self.active = False
+        self.sent = 0  # slices tokenized in the worker, over the pool's life
         self._pool: ProcessPoolExecutor | None = None
 
     def open(self, input_bytes: int) -> None:
@@ -97,6 +98,7 @@ class TokenizerPool:
         futures: list[Future[tuple[list[str], float]]] = [
             self._pool.submit(tokenize_joined, texts[i : i + self.SLICE]) for i in range(0, len(texts), self.SLICE)
         ]
+        self.sent += len(futures)
 
         def collect() -> tuple[list[str], float]:
             parts = [f.result() for f in futures]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from index.ingest import Ingestor, TokenizerPool
 from index.manifest import Manifest
 from index.settings import Settings
 from index.store import EmbedderMismatch
@@ -108,3 +109,18 @@ def test_unchanged_reingest_loads_no_model(settings: Settings, tmp_path: Path) -
     report = again.ingestor().run([pages])
     assert report.unchanged == 1 and report.embedder.startswith("hash-ngram-") and report.fallback
     assert again.embedder.loaded is None  # type: ignore[attr-defined]
+
+
+def test_worker_process_tokenizes_like_the_main_process(tmp_path: Path) -> None:
+    """A large ingest tokenizes in a worker process; the manifest and BM25 come out the same as inline."""
+    rows = {}
+    for name, pool in (("inline", TokenizerPool(workers=0)), ("worker", TokenizerPool(min_bytes=0, workers=1))):
+        services = build_services(Settings(index_dir=tmp_path / name, embedding_model="hash"))
+        ingestor = Ingestor(services.settings, services.embedder, services.store, services.manifest, tokenizer=pool)
+        report = ingestor.run([SEEDS])
+        assert report.indexed == 5 and not report.errors
+        assert pool._pool is None  # the worker is stopped when the ingest ends
+        rows[name] = services.manifest.db.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
+        assert report.stages["tokenizer cpu"] > 0
+        assert (pool.sent > 0) == (name == "worker")
+    assert rows["inline"] == rows["worker"] and len(rows["worker"]) > 20
