@@ -188,9 +188,8 @@ def bench_size(size: int, repeat: int, server: bool, baseline: bool) -> dict[str
     return row
 
 
-def write_results(rows: list[dict[str, Any]]) -> Path:
+def write_results(rows: list[dict[str, Any]], stamp: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"results-{stamp}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     lines = [
         "| chunks | mode | ingest chunks/s | re-ingest speed-up | BM25 p50 | dense p50 | fused p50/p95 (ms) | answer p50/p95 (ms) "
@@ -250,14 +249,14 @@ def main() -> int:
     if args.child:
         print(json.dumps(CHILDREN[args.child](args), ensure_ascii=False))
         return 0
-    rows = []
-    for size in args.sizes:
-        rows.append(bench_size(size, args.repeat, False, not args.no_baseline and size <= 100_000))
+    rows: list[dict[str, Any]] = []
+    plan = [(size, False) for size in args.sizes] + ([(args.server_size, True)] if args.server else [])
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for size, server in plan:  # results are written after every size, so a long run keeps what it measured
+        rows.append(bench_size(size, args.repeat, server, not server and not args.no_baseline and size <= 100_000))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
-    if args.server:
-        rows.append(bench_size(args.server_size, args.repeat, True, False))
-        print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
-    print(write_results(rows).read_text())
+        written = write_results(rows, stamp)
+    print(written.read_text())
     return 0
 
 

@@ -69,17 +69,17 @@ class IngestReport:
 class TokenizerPool:
     """Tokenizes chunks in a worker process while the main process embeds and writes Chroma.
 
-    Chroma's writes hold the GIL, so a thread would not overlap them; a process does. Small ingests
-    (under ``min_bytes`` of input) and one-core machines tokenize inline: starting the worker costs a second.
+    Chroma's writes hold the GIL, so a thread would not overlap them; a process does. Each file goes to
+    the worker as one task: the executor's feeder thread needs the GIL to hand over the next task, and would
+    wait through every Chroma write if a file were cut into many. Small ingests (under ``min_bytes`` of
+    input) and one-core machines tokenize inline: starting the worker costs a second.
     """
-
-    SLICE = 1000
 
     def __init__(self, min_bytes: int = 2_000_000, workers: int | None = None) -> None:
         self.min_bytes = min_bytes
         self.workers = (os.cpu_count() or 1) - 1 if workers is None else workers
         self.active = False
-        self.sent = 0  # slices tokenized in the worker, over the pool's life
+        self.sent = 0  # tasks given to the worker, over the pool's life
         self._pool: ProcessPoolExecutor | None = None
 
     def open(self, input_bytes: int) -> None:
@@ -95,16 +95,9 @@ class TokenizerPool:
             import multiprocessing
 
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
-        futures: list[Future[tuple[list[str], float]]] = [
-            self._pool.submit(tokenize_joined, texts[i : i + self.SLICE]) for i in range(0, len(texts), self.SLICE)
-        ]
-        self.sent += len(futures)
-
-        def collect() -> tuple[list[str], float]:
-            parts = [f.result() for f in futures]
-            return [t for joined, _ in parts for t in joined], sum(sec for _, sec in parts)
-
-        return collect
+        future: Future[tuple[list[str], float]] = self._pool.submit(tokenize_joined, texts)
+        self.sent += 1
+        return future.result
 
     def close(self) -> None:
         """Stop the worker."""
