@@ -77,7 +77,8 @@ class TokenizerPool:
 
     def __init__(self, min_bytes: int = 2_000_000, workers: int | None = None) -> None:
         self.min_bytes = min_bytes
-        self.workers = (os.cpu_count() or 1) - 1 if workers is None else workers
+        # one file is in flight at a time, so one worker is all that can be busy
+        self.workers = min(1, (os.cpu_count() or 1) - 1 if workers is None else workers)
         self.active = False
         self.sent = 0  # tasks given to the worker, over the pool's life
         self._pool: ProcessPoolExecutor | None = None
