@@ -83,18 +83,44 @@ def generate(out: Path, chunks: int, sources: list[Path], seed: int = 0, questio
 
 def _questions(by_year: dict[int, list[dict[str, Any]]], uses: dict[str, int], rng: random.Random,
                count: int) -> list[dict[str, Any]]:
+    """Known-item questions: a fragment of a sentence used once, gold = its article. A large archive reuses
+    every sentence of the pool, so there the fragment itself is the gold (any passage holding it counts)."""
     records = [r for year in sorted(by_year) for r in by_year[year]]
     rng.shuffle(records)
     out: list[dict[str, Any]] = []
+    shared: list[str] = []
     for record in records:
-        unique = [s for a, b in split_sentences(record["text"])
-                  if uses.get(s := record["text"][a:b].strip(), 0) == 1 and len(s) >= 24]
+        sentences = [s for a, b in split_sentences(record["text"]) if len(s := record["text"][a:b].strip()) >= 24]
+        unique = [s for s in sentences if uses.get(s, 0) == 1]
         if not unique:
+            if sentences and len(shared) < count:
+                shared.append(rng.choice(sentences))
             continue
         sentence = rng.choice(unique)
         cut = len(sentence) // 4
         out.append({"id": f"k{len(out)}", "question": sentence[cut : cut + 18] + "？", "answers": [],
                     "source_ids": [record["id"]], "anchor": None})
         if len(out) >= count:
-            break
+            return out
+    for sentence in shared[: count - len(out)]:
+        cut = len(sentence) // 4
+        fragment = sentence[cut : cut + 18]
+        out.append({"id": f"k{len(out)}", "question": fragment + "？", "answers": [], "source_ids": [], "anchor": fragment})
     return out
+
+
+def rewrite_questions(out: Path, seed: int = 0, count: int = 200) -> int:
+    """Derive the questions of an archive already on disk again (after a change to how they are picked)."""
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    uses: dict[str, int] = {}
+    for path in sorted((out / "docs").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            by_year.setdefault(int(path.stem), []).append(record)
+            for a, b in split_sentences(record["text"]):
+                sentence = record["text"][a:b].strip()
+                uses[sentence] = uses.get(sentence, 0) + 1
+    asked = _questions(by_year, uses, random.Random(seed), count)
+    (out / "questions.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in asked) + "\n",
+                                         encoding="utf-8")
+    return len(asked)
