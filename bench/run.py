@@ -201,16 +201,21 @@ def write_results(rows: list[dict[str, Any]], stamp: str) -> Path:
         lines.append(
             f"| {r['ingest']['chunks']} | {r['mode']} | {r['ingest']['chunks_per_s']} | {r['reingest']['speedup']}x "
             f"| {s['bm25_ms']['p50']} | {s['dense_ms']['p50']} | {s['fused_ms']['p50']}/{s['fused_ms']['p95']} "
-            f"| {s['answer_ms']['p50']}/{s['answer_ms']['p95']} | {s['hit_at_5']} | {s['rss_mb']:.0f} "
-            f"| {r['ingest']['rss_mb']:.0f} | {r['disk_mb']} | {s['cold_start_s']} "
+            f"| {s['answer_ms']['p50']}/{s['answer_ms']['p95']} | {s['hit_at_5']} | {_mb(s.get('rss_mb'))} "
+            f"| {_mb(r['ingest'].get('rss_mb'))} | {r['disk_mb']} | {s['cold_start_s']} "
             f"| {b.get('query_ms', {}).get('p50', '–')} | {b.get('hit_at_5', '–')} | {r.get('ratio_query_p50', '–')} |"
         )
     lines += ["", "Ingest stages (seconds): " + "; ".join(
         f"{r['ingest']['chunks']} chunks: " + ", ".join(f"{k} {v:.1f}" for k, v in r["ingest"]["stages"].items())
-        for r in rows)]
+        for r in rows if r["ingest"].get("stages"))]
+    lines += [f"{r['ingest']['chunks']} chunks ({r['mode']}): {r['note']}" for r in rows if r.get("note")]
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _chart([r for r in rows if r["mode"] == "embedded"], RESULTS / "latest.png")
     return RESULTS / "latest.md"
+
+
+def _mb(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
 
 
 def _chart(rows: list[dict[str, Any]], path: Path) -> None:
@@ -227,7 +232,8 @@ def _chart(rows: list[dict[str, Any]], path: Path) -> None:
         left.plot(sizes, [r["serve"][key]["p50"] for r in rows], marker="o", label=f"{label} p50")
     left.set_xscale("log"), left.set_xlabel("chunks"), left.set_ylabel("ms"), left.legend(), left.set_title("latency")
     right.plot(sizes, [r["serve"]["rss_mb"] for r in rows], marker="o", label="serving")
-    right.plot(sizes, [r["ingest"]["rss_mb"] for r in rows], marker="o", label="ingest")
+    known = [r for r in rows if r["ingest"].get("rss_mb") is not None]
+    right.plot([r["ingest"]["chunks"] for r in known], [r["ingest"]["rss_mb"] for r in known], marker="o", label="ingest")
     right.set_xscale("log"), right.set_xlabel("chunks"), right.set_ylabel("peak RSS (MB)"), right.legend()
     right.set_title("memory")
     fig.tight_layout()
