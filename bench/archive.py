@@ -73,8 +73,7 @@ def generate(out: Path, chunks: int, sources: list[Path], seed: int = 0, questio
             for record in records:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     asked = _questions(by_year, uses, rng, questions)
-    (out / "questions.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in asked) + "\n",
-                                         encoding="utf-8")
+    _write_questions(out, asked)
     described = {"target_chunks": chunks, "seed": seed, "articles": made, "characters": total_chars,
                  "files": len(by_year), "questions": len(asked)}
     marker.write_text(json.dumps(described))
@@ -121,6 +120,10 @@ def rewrite_questions(out: Path, seed: int = 0, count: int = 200) -> int:
                 sentence = record["text"][a:b].strip()
                 uses[sentence] = uses.get(sentence, 0) + 1
     asked = _questions(by_year, uses, random.Random(seed), count)
+    _write_questions(out, asked)
+    return len(asked)
+
+
+def _write_questions(out: Path, asked: list[dict[str, Any]]) -> None:
     (out / "questions.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in asked) + "\n",
                                          encoding="utf-8")
-    return len(asked)

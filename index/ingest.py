@@ -42,6 +42,10 @@ class IngestReport:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 
+    def add(self, name: str, seconds: float) -> None:
+        """Add seconds to the named stage."""
+        self.stages[name] = self.stages.get(name, 0.0) + seconds
+
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         """Add the time spent in the block to the named stage."""
@@ -49,7 +53,7 @@ class IngestReport:
         try:
             yield
         finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
+            self.add(name, time.perf_counter() - started)
 
     def summary(self) -> str:
         """Return the human-readable final report."""
@@ -206,7 +210,7 @@ class Ingestor:
             self.store.add(chunks, vectors)
         with report.stage("tokenize"):  # with the worker: what is left once Chroma has the file
             tokens, seconds = pending()
-        report.stages["tokenizer cpu"] = report.stages.get("tokenizer cpu", 0.0) + seconds
+        report.add("tokenizer cpu", seconds)
         with report.stage("manifest"):
             self.manifest.replace_file(source.key, source.name, source.sha256, articles, chunks, tokens)
 

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -127,18 +128,15 @@ def rebuild(index_dir: Path, manifest: Manifest) -> int:
     sources: list[str] = []
     for chunk_id, tokens, day, source in manifest.iter_chunks():
         tokens = tokens or [""]
-        for new in set(tokens).difference(vocab):
+        for new in [t for t in dict.fromkeys(tokens) if t not in vocab]:  # first-seen order: same files every build
             vocab[new] = len(vocab)
         docs.append(np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
         ids.append(chunk_id)
         dates.append(day)
         sources.append(source)
     if docs:
-        model = bm25s.BM25()
-        model.scores = bm25_scores(docs, len(vocab), model.k1, model.b)
-        model.vocab_dict = vocab
-        model.unique_token_ids_set = set(vocab.values())
-        model.nonoccurrence_array = None
+        model = _numpy_bm25()()
+        model.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), show_progress=False)
         model.save(str(target), show_progress=False)
     (target / "ids.json").write_text(json.dumps(ids))
     np.save(target / "dates.npy", np.array(dates, dtype=np.int64))
@@ -183,6 +181,19 @@ def bm25_scores(docs: list[np.ndarray], n_vocab: int, k1: float, b: float,
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
     return {"data": score[order], "indices": doc[order], "indptr": indptr, "num_docs": n_docs}
+
+
+@cache
+def _numpy_bm25() -> type:
+    """bm25s's BM25 with its score matrix built by ``bm25_scores`` (bm25s's documented override point)."""
+
+    class NumpyBM25(_bm25s().BM25):  # type: ignore[misc,name-defined]
+        def build_index_from_ids(self, unique_token_ids: list[int], corpus_token_ids: list[np.ndarray],
+                                 show_progress: bool = True, leave_progress: bool = False) -> dict:  # type: ignore[type-arg]
+            self.nonoccurrence_array = None  # only BM25L and BM25+ use one; the default Lucene method does not
+            return bm25_scores(corpus_token_ids, len(unique_token_ids), self.k1, self.b)
+
+    return NumpyBM25
 
 
 def _drop_old_generations(index_dir: Path, keep: int) -> None:
