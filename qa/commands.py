@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -144,25 +145,41 @@ def run_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     """Score a questions file, optionally on a fresh index of --docs."""
-    from qa.cli import temp_index
-    from qa.evaluate import evaluate, load_questions
-
-    questions = load_questions(args.questions)
-    if args.docs:
-        with temp_index() as folder:
-            fresh = settings.model_copy(update={"index_dir": Path(folder)})
-            services = _services(fresh)
-            report = services.ingestor().run(args.docs)
-            print(report.summary(), file=sys.stderr)
-            result = evaluate(services.answerer(), questions, k=args.k)
-    else:
-        result = evaluate(_services(settings).answerer(), questions, k=args.k)
+    root = logging.getLogger()
+    level = root.level
+    if args.json:  # the one JSON object is all the command prints; the embedder and ingest go inside it
+        root.setLevel(logging.ERROR)
+    try:
+        result = _evaluate(settings, args)
+    finally:
+        root.setLevel(level)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         skip = {"questions"}
         print("\n".join(f"{key}: {value}" for key, value in result.items() if key not in skip))
     return 0
+
+
+def _evaluate(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    from qa.cli import temp_index
+    from qa.evaluate import evaluate, load_questions
+
+    questions = load_questions(args.questions)
+    if not args.docs:
+        services = _services(settings)
+        result = evaluate(services.answerer(), questions, k=args.k)
+    else:
+        with temp_index() as folder:
+            services = _services(settings.model_copy(update={"index_dir": Path(folder)}))
+            report = services.ingestor().run(args.docs)
+            if not args.json:
+                print(report.summary(), file=sys.stderr)
+            result = evaluate(services.answerer(), questions, k=args.k)
+            result["ingest"] = {"files": report.files, "articles": report.articles, "chunks": report.chunks,
+                                "errors": report.errors, "seconds": round(report.seconds, 2)}
+    result["embedder"] = {"name": services.embedder.name, "fallback": services.embedder.fallback}
+    return result
 
 
 def run_feedback(settings: Settings, args: argparse.Namespace) -> int:
