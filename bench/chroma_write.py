@@ -1,5 +1,8 @@
 """What a Chroma write costs, part by part: the same chunks upserted with and without text and metadata.
 
+Variants: the text as Chroma documents (full-text indexed by Chroma's local store), the text as one more
+metadata key, no text (what the index writes: the manifest holds it), and vectors alone.
+
 Usage: ``python bench/chroma_write.py [DOCS]`` (default: the 10k bench archive, generated when missing).
 Chunks and their fallback vectors are made first; only the upserts are timed, each into a fresh collection.
 Prints one line per variant: seconds, chunks/s, CPU seconds and the size on disk.
@@ -23,7 +26,7 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def upsert_all(folder: Path, chunks: list[Any], vectors: Any, text: bool, metadata: bool) -> dict[str, float]:
+def upsert_all(folder: Path, chunks: list[Any], vectors: Any, text: str, metadata: bool) -> dict[str, float]:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -38,8 +41,9 @@ def upsert_all(folder: Path, chunks: list[Any], vectors: Any, text: bool, metada
         part = chunks[start : start + BATCH]
         collection.upsert(
             ids=[c.id for c in part],
-            documents=[c.text for c in part] if text else None,
-            metadatas=[c.metadata() for c in part] if metadata else None,
+            documents=[c.text for c in part] if text == "documents" else None,
+            metadatas=[{**c.metadata(), **({"text": c.text} if text == "metadata" else {})} for c in part]
+            if metadata else None,
             embeddings=vectors[start : start + BATCH],
         )
     seconds = time.perf_counter() - started
@@ -66,8 +70,9 @@ def main() -> int:
     vectors = HashEmbedder().embed_documents([c.index_text() for c in chunks])
     print(f"{len(chunks)} chunks from {docs}")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, text, metadata in (("vectors + metadata + text", True, True), ("vectors + metadata", False, True),
-                                     ("vectors only", False, False)):
+        for name, text, metadata in (("vectors + metadata + text", "documents", True),
+                                     ("vectors + metadata with text", "metadata", True),
+                                     ("vectors + metadata", "", True), ("vectors only", "", False)):
             got = upsert_all(Path(tmp) / name.replace(" ", ""), chunks, vectors, text, metadata)
             print(f"{name:28s} {got['seconds']:6.1f} s  {got['per_s']:6.0f} chunks/s  cpu {got['cpu']:5.1f} s  "
                   f"disk {got['disk_mb']:5.0f} MB")

@@ -19,14 +19,14 @@ class LexicalIndex:
     """A loaded BM25 index with the chunk ids, dates and sources aligned to its rows."""
 
     def __init__(self, bm25: object | None, ids: list[str], dates: np.ndarray, sources: np.ndarray,
-                 generation: int) -> None:
+                 generation: int, by_id: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.bm25 = bm25
         self.ids = ids
         self.dates = dates
         self.sources = sources
         self.generation = generation
-        self._idf: dict[str, float] | None = None
-        self._rows: dict[str, int] | None = None
+        self._idf: np.ndarray | None = None
+        self._by_id = by_id  # (ids sorted, their rows): a lookup without a dict of every id
 
     def scores(self, tokens: list[str], mask: np.ndarray | None = None) -> np.ndarray:
         """Return the BM25 score of every chunk (rows aligned with ``ids``; masked rows score 0)."""
@@ -50,26 +50,28 @@ class LexicalIndex:
 
     def row(self, chunk_id: str) -> int | None:
         """Return the row of a chunk id, or None when this generation does not hold it."""
-        if self._rows is None:
-            self._rows = {cid: i for i, cid in enumerate(self.ids)}
-        return self._rows.get(chunk_id)
+        if self._by_id is None:
+            self._by_id = sorted_ids(self.ids)
+        ordered, rows = self._by_id
+        at = int(np.searchsorted(ordered, chunk_id))
+        return int(rows[at]) if at < len(ordered) and ordered[at] == chunk_id else None
 
     def idf(self, token: str) -> float:
         """Return the BM25 inverse document frequency of a token (unseen tokens get the maximum)."""
+        n = len(self.ids)
         if self._idf is None:
             self._idf = self._compute_idf()
-        n = len(self.ids)
-        return self._idf.get(token, float(np.log(1 + (n + 0.5) / 0.5)))
+        vocab: dict[str, int] = self.bm25.vocab_dict if self.bm25 is not None else {}  # type: ignore[attr-defined]
+        i = vocab.get(token)
+        return float(self._idf[i]) if i is not None and i < len(self._idf) else float(np.log(1 + (n + 0.5) / 0.5))
 
-    def _compute_idf(self) -> dict[str, float]:
+    def _compute_idf(self) -> np.ndarray:
         if self.bm25 is None:
-            return {}
-        vocab: dict[str, int] = self.bm25.vocab_dict  # type: ignore[attr-defined]
+            return np.zeros(0)
         indptr = np.asarray(self.bm25.scores["indptr"])  # type: ignore[attr-defined]
         df = np.diff(indptr)
         n = len(self.ids)
-        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-        return {tok: float(idf[i]) for tok, i in vocab.items() if i < len(idf)}
+        return np.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def mask(self, since: int | None, until: int | None, sources: list[str] | None,
              keep_undated: bool = False) -> np.ndarray | None:
@@ -90,6 +92,13 @@ class LexicalIndex:
     def holds_dates(self, since: int, until: int) -> bool:
         """Whether any dated chunk falls in the range."""
         return bool(np.any((self.dates >= since) & (self.dates <= until)))
+
+
+def sorted_ids(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the chunk ids sorted and the row of each: ``row`` finds an id by binary search."""
+    array = np.array(ids, dtype=str)
+    rows = np.argsort(array, kind="stable")
+    return array[rows], rows
 
 
 def _bm25s():  # type: ignore[no-untyped-def]
@@ -139,6 +148,9 @@ def rebuild(index_dir: Path, manifest: Manifest) -> int:
         model.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), show_progress=False)
         model.save(str(target), show_progress=False)
     (target / "ids.json").write_text(json.dumps(ids))
+    ordered, rows = sorted_ids(ids)
+    np.save(target / "ids-sorted.npy", ordered)
+    np.save(target / "ids-rows.npy", rows)
     np.save(target / "dates.npy", np.array(dates, dtype=np.int64))
     (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False))
     pointer = bm25_dir(index_dir) / "CURRENT"
@@ -224,4 +236,7 @@ def load(index_dir: Path) -> LexicalIndex:
             model.activate_numba_scorer()
     dates = np.load(folder / "dates.npy")
     sources = np.array(json.loads((folder / "sources.json").read_text(encoding="utf-8")), dtype=object)
-    return LexicalIndex(model, ids, dates, sources, generation)
+    by_id = None
+    if (folder / "ids-rows.npy").exists():  # generations built before these files sort their ids on first use
+        by_id = (np.load(folder / "ids-sorted.npy", mmap_mode="r"), np.load(folder / "ids-rows.npy", mmap_mode="r"))
+    return LexicalIndex(model, ids, dates, sources, generation, by_id)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from index.models import Article, Chunk, date_to_int
 
@@ -26,6 +28,7 @@ class Manifest:
         index_dir.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(index_dir / "manifest.sqlite", check_same_thread=False)
         self.db.executescript(SCHEMA)
+        self._reading = threading.Lock()  # server threads share the connection
 
     def sha(self, key: str) -> str | None:
         """Return the sha256 recorded for a file, or None."""
@@ -78,27 +81,50 @@ class Manifest:
         for cid, tokens, date, source in self.db.execute("SELECT id, tokens, date, source FROM chunks ORDER BY rowid"):
             yield cid, tokens.split(" ") if tokens else [], int(date or 0), source or ""
 
+    def passages(self, metas: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+        """Return the text of chunks given their metadata (``article_id``, ``start``, ``end``), by chunk id.
+
+        A chunk is ``article.text[start:end]``, stripped. Chunks whose article is not held are left out.
+        """
+        wanted = sorted({str(meta["article_id"]) for meta in metas.values() if meta.get("article_id")})
+        texts: dict[str, str] = {}
+        for first in range(0, len(wanted), 500):
+            part = wanted[first : first + 500]
+            texts.update(self._read(
+                f"SELECT id, json_extract(body, '$.text') FROM articles WHERE id IN ({','.join('?' * len(part))})", part,
+            ))
+        out = {}
+        for cid, meta in metas.items():
+            text = texts.get(str(meta.get("article_id")))
+            if text is not None and "start" in meta and "end" in meta:
+                out[cid] = text[int(meta["start"]) : int(meta["end"])].strip()
+        return out
+
     def article(self, article_id: str) -> dict | None:
         """Return an article's JSON object by id."""
-        row = self.db.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        rows = self._read("SELECT body FROM articles WHERE id = ?", [article_id])
+        return json.loads(rows[0][0]) if rows else None
 
     def articles(self, limit: int = 500) -> list[dict]:  # type: ignore[type-arg]
         """Return up to ``limit`` article JSON objects (most recently indexed first)."""
-        rows = self.db.execute("SELECT body FROM articles ORDER BY rowid DESC LIMIT ?", (limit,)).fetchall()
+        rows = self._read("SELECT body FROM articles ORDER BY rowid DESC LIMIT ?", [limit])
         return [json.loads(row[0]) for row in rows]
 
     def article_file(self, article_id: str) -> str | None:
         """Return the key (path) of the file an article came from."""
-        row = self.db.execute("SELECT file FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return str(row[0]) if row else None
+        rows = self._read("SELECT file FROM articles WHERE id = ?", [article_id])
+        return str(rows[0][0]) if rows else None
 
     def counts(self) -> dict[str, int]:
         """Return the number of files, articles and chunks."""
         return {
-            table: int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            table: int(self._read(f"SELECT COUNT(*) FROM {table}", [])[0][0])
             for table in ("files", "articles", "chunks")
         }
+
+    def _read(self, sql: str, params: list[Any]) -> list[Any]:
+        with self._reading:
+            return self.db.execute(sql, params).fetchall()
 
     def clear(self) -> None:
         """Forget everything."""

@@ -1,7 +1,15 @@
-"""The vector store: a Chroma collection of chunks with their metadata and embeddings."""
+"""The vector store: a Chroma collection of chunk vectors with their metadata.
+
+The passage text is not written to Chroma: a chunk is ``article.text[start:end]`` and the manifest already
+holds every article, so the text is read from there by the offsets in the chunk's metadata. Chroma's local
+store puts every document into a trigram full-text index; leaving it out makes a write 2.4x cheaper and
+the index 4x smaller on disk (``python bench/chroma_write.py``).
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +18,10 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.embed import Embedder
+from index.manifest import Manifest
 from index.models import Chunk
+
+log = logging.getLogger(__name__)
 
 COLLECTION = "archive"
 BATCH = 2000
@@ -23,7 +34,7 @@ class EmbedderMismatch(Exception):
 class ChromaStore:
     """Chunks in a Chroma collection created without Chroma's own embedding function."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder, url: str | None = None) -> None:
+    def __init__(self, index_dir: Path, embedder: Embedder, manifest: Manifest, url: str | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -39,6 +50,7 @@ class ChromaStore:
         else:
             self.client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=quiet)
         self.embedder = embedder
+        self.manifest = manifest
         self._collection: Any = None
 
     @property
@@ -84,12 +96,11 @@ class ChromaStore:
         return int(self.collection.count())
 
     def add(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Upsert chunks with their vectors (idempotent: ids are content-derived)."""
+        """Upsert chunk vectors and metadata (idempotent: ids are content-derived); the text stays in the manifest."""
         for start in range(0, len(chunks), BATCH):
             part = chunks[start : start + BATCH]
             self.collection.upsert(
                 ids=[c.id for c in part],
-                documents=[c.text for c in part],
                 metadatas=[c.metadata() for c in part],  # type: ignore[misc]
                 embeddings=vectors[start : start + BATCH],
             )
@@ -123,10 +134,10 @@ class ChromaStore:
 
     def first_chunks(self, day: int, limit: int) -> list[tuple[str, str, dict[str, Any]]]:
         """Return (id, text, metadata) of the first chunk of each article reported on one day."""
-        got = self.collection.get(where={"$and": [{"date": day}, {"ordinal": 0}]}, limit=limit,
-                                  include=["documents", "metadatas"])
-        rows = zip(got["ids"], got.get("documents") or [], got.get("metadatas") or [], strict=False)
-        found = [(cid, doc, dict(meta or {})) for cid, doc, meta in rows]
+        got = self.collection.get(where={"$and": [{"date": day}, {"ordinal": 0}]}, limit=limit, include=["metadatas"])
+        metas = {cid: dict(meta or {}) for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)}
+        texts = self.manifest.passages(metas)
+        found = [(cid, texts[cid], meta) for cid, meta in metas.items() if cid in texts]
         return sorted(found, key=lambda row: (str(row[2].get("page") or ""), str(row[2].get("source")), row[0]))
 
     def get(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -134,18 +145,38 @@ class ChromaStore:
         return {cid: (doc, meta) for cid, (doc, meta, _) in self.get_scored(ids, None).items()}
 
     def get_scored(self, ids: list[str], vector: np.ndarray | None) -> dict[str, tuple[str, dict[str, Any], float]]:
-        """Return text, metadata and cosine similarity to ``vector`` (0 when None) of chunks by id."""
+        """Return text, metadata and cosine similarity to ``vector`` (0 when None) of chunks by id.
+
+        A chunk whose article the manifest does not hold (yet: another process is between its Chroma write
+        and its manifest commit) is left out.
+        """
         if not ids:
             return {}
-        include: Any = ["documents", "metadatas"] + (["embeddings"] if vector is not None else [])
+        include: Any = ["metadatas"] + (["embeddings"] if vector is not None else [])
         got = self.collection.get(ids=ids, include=include)
-        docs = got.get("documents") or []
-        metas = got.get("metadatas") or []
+        metas = {cid: dict(meta or {}) for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)}
         if vector is not None and got.get("embeddings") is not None:
             sims = [float(np.dot(np.asarray(e, dtype=np.float32), vector)) for e in got["embeddings"]]  # type: ignore[union-attr]
         else:
-            sims = [0.0] * len(docs)
-        return {
-            cid: (doc, dict(meta or {}), sim)
-            for cid, doc, meta, sim in zip(got["ids"], docs, metas, sims, strict=False)
-        }
+            sims = [0.0] * len(metas)
+        texts = self.manifest.passages(metas)
+        return {cid: (texts[cid], meta, sim) for (cid, meta), sim in zip(metas.items(), sims, strict=True) if cid in texts}
+
+    def warm(self) -> threading.Thread:
+        """Have Chroma load its vector index in a background thread; return the thread.
+
+        Chroma loads the index on the first query (5 s at a million chunks) and lets go of the GIL while it
+        reads, so a server starting up does it alongside loading BM25 and jieba's dictionary.
+        """
+        probe = np.full(self.embedder.dim, 1.0, dtype=np.float32)
+        collection = self.collection
+
+        def load() -> None:
+            try:
+                collection.query(query_embeddings=[probe], n_results=1, include=[])
+            except Exception as exc:  # noqa: BLE001 - a warm-up that fails leaves the first query to load it
+                log.debug("vector index warm-up failed: %s", exc)
+
+        thread = threading.Thread(target=load, name="chroma-warm-up", daemon=True)
+        thread.start()
+        return thread

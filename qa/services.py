@@ -34,6 +34,7 @@ class Services:
     def answerer(self) -> Answerer:
         """Return the answer service over the current index."""
         self.store.check_embedder()
+        self.store.warm()
         settings = self.settings
         weight = settings.fallback_dense_weight if self.embedder.fallback else settings.dense_weight
         retriever = Retriever(settings.index_dir, self.store, self.embedder, settings.candidates, weight,
@@ -62,5 +63,6 @@ def build_services(settings: Settings) -> Services:
     """Build the embedder, store and manifest for the configured index folder."""
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     embedder = LazyEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download)
-    store = ChromaStore(settings.index_dir, embedder, settings.chroma_url)
-    return Services(settings, embedder, store, Manifest(settings.index_dir))
+    manifest = Manifest(settings.index_dir)
+    store = ChromaStore(settings.index_dir, embedder, manifest, settings.chroma_url)
+    return Services(settings, embedder, store, manifest)

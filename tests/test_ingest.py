@@ -124,3 +124,36 @@ def test_worker_process_tokenizes_like_the_main_process(tmp_path: Path) -> None:
         assert report.stages["tokenizer cpu"] > 0
         assert (pool.sent > 0) == (name == "worker")
     assert rows["inline"] == rows["worker"] and len(rows["worker"]) > 20
+
+
+def test_passage_text_comes_from_the_manifest_not_chroma(settings: Settings, tmp_path: Path) -> None:
+    from index.chunk import chunk_article
+    from index.read import read_file
+    from index.records import source_articles
+
+    pages = _copy_seeds(tmp_path)
+    services = build_services(settings)
+    services.ingestor().run([pages])
+    stored = services.store.collection.get(include=["documents"])
+    assert stored["ids"] and not any(stored["documents"] or [])  # Chroma holds vectors and metadata only
+    expected = {c.id: c.text for path in sorted(pages.iterdir()) for a in source_articles(read_file(path))
+                for c in chunk_article(a, settings.chunk_size, settings.chunk_max)}
+    got = services.store.get(list(expected))
+    assert {cid: text for cid, (text, _) in got.items()} == expected
+    # a chunk whose article the manifest does not hold (another process between its Chroma write and its
+    # manifest commit) is left out rather than shown empty
+    some = next(iter(expected))
+    article = got[some][1]["article_id"]
+    services.manifest.db.execute("DELETE FROM articles WHERE id = ?", (article,))
+    assert some not in services.store.get([some])
+
+
+def test_warm_up_loads_the_vector_index_in_the_background(settings: Settings, tmp_path: Path) -> None:
+    services = build_services(settings)
+    services.store.warm().join(timeout=60)  # an empty collection: nothing to load, nothing raised
+    services.ingestor().run([_copy_seeds(tmp_path, ["001_db9f50eddc9905f9.txt"])])
+    thread = services.store.warm()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    vector = services.embedder.embed_query("平湖")
+    assert services.store.query(vector, 3, None)

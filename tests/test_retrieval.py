@@ -125,3 +125,23 @@ def test_vectorised_bm25_scores_equal_bm25s_own_index() -> None:
     np.testing.assert_array_equal(ours["indptr"], reference.scores["indptr"])
     np.testing.assert_array_equal(ours["indices"], reference.scores["indices"])
     np.testing.assert_allclose(ours["data"], reference.scores["data"], rtol=1e-5)
+
+
+def test_rows_and_idf_from_a_built_generation(tmp_path: Path) -> None:
+    from index import lexical
+    from tests.conftest import SEEDS
+
+    settings = Settings(index_dir=tmp_path / "idx", embedding_model="hash")
+    services = build_services(settings)
+    services.ingestor().run([SEEDS])
+    built = lexical.load(settings.index_dir)
+    assert built.ids and built._by_id is not None  # the sorted ids come from the generation's files
+    unsorted = lexical.LexicalIndex(built.bm25, built.ids, built.dates, built.sources, built.generation)
+    for index in (built, unsorted):
+        assert [index.row(cid) for cid in index.ids] == list(range(len(index.ids)))
+        assert index.row("not-a-chunk") is None and index.row("0" * 16) is None and index.row("f" * 16) is None
+    tokens = [chunk_tokens for _, chunk_tokens, _, _ in services.manifest.iter_chunks()]
+    n, word = len(tokens), tokens[0][0]
+    df = sum(word in set(t) for t in tokens)
+    assert np.isclose(built.idf(word), np.log(1 + (n - df + 0.5) / (df + 0.5)))
+    assert np.isclose(built.idf("从未出现的词"), np.log(1 + (n + 0.5) / 0.5))
