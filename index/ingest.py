@@ -16,7 +16,7 @@ from index.chunk import chunk_article
 from index.embed import HASH_PREFIX, Embedder
 from index.lexical import bm25_dir, current_generation, rebuild
 from index.manifest import Manifest
-from index.read import ReadError, SourceFile, discover, read_file
+from index.read import ReadError, SourceFile, discover, file_key, read_bytes, source_file
 from index.records import source_articles
 from index.settings import Settings
 from index.store import ChromaStore
@@ -174,12 +174,13 @@ class Ingestor:
     def _ingest_file(self, path: Path, report: IngestReport) -> None:
         try:
             with report.stage("read"):
-                source = read_file(path)
+                data, sha = read_bytes(path)
+                if self.manifest.sha(file_key(path)) == sha:  # unchanged: not even decoded
+                    report.unchanged += 1
+                    return
+                source = source_file(path, data, sha)
         except ReadError as exc:
             report.errors.append(f"{path}: {exc}")
-            return
-        if self.manifest.sha(source.key) == source.sha256:
-            report.unchanged += 1
             return
         with report.stage("parse"):
             articles = source_articles(source, self.settings.paper_name or None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 PAGE_SUFFIXES = {".txt", ".md"}
 RECORD_SUFFIXES = {".jsonl"}
 SUFFIXES = PAGE_SUFFIXES | RECORD_SUFFIXES
+# control characters other than \t \n \f \r, and the private use area: a wrong guess at the encoding
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 
 
 class ReadError(Exception):
@@ -37,7 +40,7 @@ class SourceFile:
     @property
     def key(self) -> str:
         """Return the absolute path that identifies the file in the index."""
-        return str(self.path.resolve())
+        return file_key(self.path)
 
     @property
     def is_records(self) -> bool:
@@ -89,22 +92,34 @@ def _strict(data: bytes, encoding: str) -> str:
 def _looks_like_text(text: str) -> bool:
     if not text:
         return True
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
-    private = sum(1 for ch in text if 0xE000 <= ord(ch) <= 0xF8FF)
-    return (controls + private) / len(text) < 0.01
+    return len(_NOT_TEXT.findall(text)) / len(text) < 0.01
 
 
-def read_file(path: Path) -> SourceFile:
-    """Read and decode one archive file; raise ReadError naming the problem."""
+def file_key(path: Path) -> str:
+    """Return the absolute path that identifies a file in the index."""
+    return str(path.resolve())
+
+
+def read_bytes(path: Path) -> tuple[bytes, str]:
+    """Return a file's bytes and their sha256 (enough to tell an unchanged file); raise ReadError."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror}") from exc
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def source_file(path: Path, data: bytes, sha: str) -> SourceFile:
+    """Decode a file's bytes; raise ReadError naming the problem."""
     text, encoding = decode(data)
     if not text.strip().lstrip("\ufeff"):
         raise ReadError("empty file")
-    sha = hashlib.sha256(data).hexdigest()
     return SourceFile(path=path, sha256=sha, text=text.lstrip("\ufeff"), encoding=encoding)
+
+
+def read_file(path: Path) -> SourceFile:
+    """Read and decode one archive file; raise ReadError naming the problem."""
+    return source_file(path, *read_bytes(path))
 
 
 def iter_records(source: SourceFile) -> Iterator[dict[str, Any]]:

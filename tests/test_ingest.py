@@ -102,12 +102,22 @@ def test_mixing_embedders_is_refused(settings: Settings, tmp_path: Path, tiny_mo
     assert report.indexed == 2 and not report.fallback
 
 
-def test_unchanged_reingest_loads_no_model(settings: Settings, tmp_path: Path) -> None:
+def test_unchanged_reingest_loads_no_model_and_decodes_nothing(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.ingest
+
     pages = _copy_seeds(tmp_path, ["001_db9f50eddc9905f9.txt"])
     build_services(settings).ingestor().run([pages])
     again = build_services(settings)
+
+    def no_decoding(*args: object) -> None:
+        raise AssertionError("an unchanged file was decoded")
+
+    monkeypatch.setattr(index.ingest, "source_file", no_decoding)
     report = again.ingestor().run([pages])
-    assert report.unchanged == 1 and report.embedder.startswith("hash-ngram-") and report.fallback
+    assert report.unchanged == 1 and report.errors == []
+    assert report.embedder.startswith("hash-ngram-") and report.fallback
     assert again.embedder.loaded is None  # type: ignore[attr-defined]
 
 
