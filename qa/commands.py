@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,20 +148,37 @@ def run_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     """Score a questions file, optionally on a fresh index of --docs."""
-    root = logging.getLogger()
-    level = root.level
     if args.json:  # the one JSON object is all the command prints; the embedder and ingest go inside it
-        root.setLevel(logging.ERROR)
-    try:
+        with _quiet():
+            result = _evaluate(settings, args)
+    else:
         result = _evaluate(settings, args)
-    finally:
-        root.setLevel(level)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         skip = {"questions"}
         print("\n".join(f"{key}: {value}" for key, value in result.items() if key not in skip))
     return 0
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Hold log records below ERROR back, and send whatever a library prints to standard output (from Python
+    or from native code) to standard error instead, so that standard output carries one JSON object."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        root.setLevel(level)
 
 
 def _evaluate(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:

@@ -71,6 +71,31 @@ def test_cli_ingest_ask_and_eval_json(tmp_path: Path, capsys: pytest.CaptureFixt
     assert set(result["questions"][0]) >= {"id", "hit_rank", "correct", "found", "cited"}
 
 
+def test_eval_json_keeps_what_libraries_print_off_standard_output(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import qa.evaluate
+
+    real = qa.evaluate.evaluate
+
+    def chatty(*args: object, **kwargs: object) -> dict[str, object]:
+        print("progress from a library")  # Python-level print
+        os.write(1, b"native progress\n")  # what native code writes straight to the descriptor
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(qa.evaluate, "evaluate", chatty)
+    monkeypatch.setenv("QA_EMBEDDING_MODEL", "hash")
+    questions = tmp_path / "q.jsonl"
+    row = {"id": "a", "question": "中科健齿华东创新中心项目总投资多少？", "answers": ["2.1亿"], "anchor": "总投资2.1亿元"}
+    questions.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    assert main(["eval", str(questions), "--docs", str(SEEDS / "000_223acbc4b7ee2d0d.txt"), "--json"]) == 0
+    printed = capfd.readouterr()
+    assert json.loads(printed.out)["n"] == 1
+    assert "progress from a library" in printed.err and "native progress" in printed.err
+
+
 def test_cli_parse_prints_articles(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", str(SEEDS / "003_464e6d5e7a2db0ea.txt")]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
