@@ -32,12 +32,12 @@ class Manifest:
 
     def sha(self, key: str) -> str | None:
         """Return the sha256 recorded for a file, or None."""
-        row = self.db.execute("SELECT sha256 FROM files WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        rows = self._read("SELECT sha256 FROM files WHERE key = ?", [key])
+        return rows[0][0] if rows else None
 
     def keys(self) -> list[str]:
         """Return the keys of all indexed files."""
-        return [row[0] for row in self.db.execute("SELECT key FROM files")]
+        return [row[0] for row in self._read("SELECT key FROM files", [])]
 
     def replace_file(self, key: str, name: str, sha: str, articles: list[Article], chunks: list[Chunk],
                      tokens: list[str]) -> None:
@@ -73,8 +73,8 @@ class Manifest:
 
     def generation(self) -> int:
         """Return the counter bumped by every change."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        return int(row[0]) if row else 0
+        rows = self._read("SELECT value FROM meta WHERE key = 'generation'", [])
+        return int(rows[0][0]) if rows else 0
 
     def iter_chunks(self) -> Iterator[tuple[str, list[str], int, str]]:
         """Yield (id, tokens, date int, source) of every chunk in a stable order."""
@@ -86,7 +86,7 @@ class Manifest:
 
         A chunk is ``article.text[start:end]``, stripped. Chunks whose article is not held are left out.
         """
-        wanted = sorted({str(meta["article_id"]) for meta in metas.values() if meta.get("article_id")})
+        wanted = list({str(meta["article_id"]) for meta in metas.values() if meta.get("article_id")})
         texts: dict[str, str] = {}
         for first in range(0, len(wanted), 500):
             part = wanted[first : first + 500]

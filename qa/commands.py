@@ -148,10 +148,8 @@ def run_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     """Score a questions file, optionally on a fresh index of --docs."""
-    if args.json:  # the one JSON object is all the command prints; the embedder and ingest go inside it
-        with _quiet():
-            result = _evaluate(settings, args)
-    else:
+    # with --json the one JSON object is all the command prints; the embedder and ingest go inside it
+    with _quiet() if args.json else contextlib.nullcontext():
         result = _evaluate(settings, args)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
