@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer import Answer, Answerer
-from qa.citations import sentences
+from qa.citations import MARKER, sentences
 from qa.retrieve import Passage
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*·]|\d{1,2}[.、)）])\s*")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'"})
 
 
@@ -37,11 +38,30 @@ def is_relevant(question: dict[str, Any], text: str, doc_id: str | None) -> bool
 
 def is_correct(question: dict[str, Any], answer: Answer) -> bool:
     """The answer is correct when its text holds an acceptable answer (every part, if parts are given)."""
-    if not answer.found:
-        return False
-    text = normalise(answer.text)
+    return answer.found and holds_answer(question, answer.text)
+
+
+def holds_answer(question: dict[str, Any], text: str) -> bool:
+    """Whether text holds an acceptable answer of the question (every part, if parts are given)."""
+    flat = normalise(text)
     parts = question.get("answer_parts") or [question.get("answers") or []]
-    return all(any(normalise(a) in text for a in part) for part in parts) and any(parts)
+    return all(any(normalise(a) in flat for a in part) for part in parts) and any(parts)
+
+
+def unmarked(text: str) -> str:
+    """The answer as read: ``[n]`` markers removed."""
+    return MARKER.sub("", text).strip()
+
+
+def first_sentence(text: str) -> str:
+    """The answer's first sentence: up to the first 。！？ (markers removed), or its first list item."""
+    bare = unmarked(text)
+    lines = [line for line in bare.splitlines() if line.strip()]
+    if len(lines) > 1 and _LIST_ITEM.match(lines[1]):
+        head = lines[0] if _LIST_ITEM.match(lines[0]) else lines[1]
+        return head
+    match = re.search(r"[。！？]", bare)
+    return bare[: match.end()] if match else bare
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -58,6 +78,7 @@ def evaluate(answerer: Answerer, questions: list[dict[str, Any]], k: int = 10) -
     rows = [_score_one(answerer, q, k) for q in questions]
     answerable = [r for r in rows if r["answerable"]]
     negatives = [r for r in rows if not r["answerable"]]
+    shown = [r for r in answerable if r["found"]]
     cited = [flag for r in answerable for flag in r["cited_relevant"]]
 
     def share(items: list[dict[str, Any]], test: Any) -> float:
@@ -73,6 +94,8 @@ def evaluate(answerer: Answerer, questions: list[dict[str, Any]], k: int = 10) -
         "mrr_at_10": round(sum(1 / r["hit_rank"] for r in answerable if r["hit_rank"] and r["hit_rank"] <= 10)
                            / len(answerable), 4) if answerable else 0.0,
         "answer_accuracy": share(answerable, lambda r: r["correct"]),
+        "answer_first_accuracy": share(shown, lambda r: r["first_correct"]),
+        "answer_chars": percentiles([float(r["chars"]) for r in shown]),
         "citation_precision": round(sum(cited) / len(cited), 4) if cited else 0.0,
         "refusal_accuracy": share(negatives, lambda r: not r["found"]),
         "false_refusal_rate": share(answerable, lambda r: not r["found"]),
@@ -81,7 +104,7 @@ def evaluate(answerer: Answerer, questions: list[dict[str, Any]], k: int = 10) -
         "latency_ms": percentiles([r["latency"] for r in rows]),
         "retrieval_latency_ms": percentiles([r["retrieval"] for r in rows]),
         "questions": [
-            {key: r[key] for key in ("id", "hit_rank", "correct", "found", "cited")} for r in rows
+            {key: r[key] for key in ("id", "hit_rank", "correct", "found", "cited", "text")} for r in rows
         ],
     }
 
@@ -94,6 +117,9 @@ def _score_one(answerer: Answerer, question: dict[str, Any], k: int) -> dict[str
         "answerable": answerable,
         "hit_rank": _hit_rank(question, passages) if answerable else None,
         "correct": is_correct(question, answer) if answerable else None,
+        "first_correct": answerable and answer.found and holds_answer(question, first_sentence(answer.text)),
+        "chars": len(unmarked(answer.text)),
+        "text": answer.text,
         "found": answer.found,
         "cited": [c.doc_id for c in answer.citations],
         "cited_relevant": [is_relevant(question, c.text, c.doc_id) for c in answer.citations],
