@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     )
     rerank_depth: int = Field(20, description="Fused candidates scored before the top k are kept.")
     min_coverage: float = Field(
-        0.35, description="Share of the question's weighted words the best passage must hold to answer (tuned on the dev sets)."
+        0.45, description="Share of the question's weighted words (rarer words weigh more) that the answering sentence, "
+        "its neighbours and its article's title must hold; below it the answer is a refusal (tuned on the dev sets)."
     )
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint (vLLM, Ollama, Xinference, LM Studio, DeepSeek, Qwen); unset = extractive answers."

@@ -1,0 +1,85 @@
+"""The words of an extractive answer: the clause that answers first, openers stripped, dates made absolute."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from index.clean import ends_sentence
+from qa.answer.gate import Candidate, Gate
+from qa.answer.question import fold, holds_kind
+
+EXCERPT_CHARS = 90  # an answer to a number/name/date/place question is about this long
+CUT = "……"
+
+_CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+_OPENER = re.compile(
+    r"^(?:本报讯|本报消息|本报综合消息|记者从[^，,]{2,20}获悉|据了解|据悉|据介绍|另悉|又讯|日前获悉)"
+    r"\s*(?:[（(][^）)]{0,40}[）)])?\s*[，,：:]?\s*"
+    r"|^■?\s*(?:记\s*者|通讯员|见习记者|本报记者)[^，,。]{0,30}?(?:报道|摄影?|文/图|/文)\s*[，,：:]?\s*"
+)
+_RELATIVE_DAY = {"前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "当天": 0, "明天": 1}
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_RELATIVE = re.compile("(" + "|".join([*_RELATIVE_DAY, *_RELATIVE_YEAR, "上个月", "上月", "本月", "这个月"]) + ")(?![（(]\\d)")
+
+
+def strip_opener(text: str) -> str:
+    """Drop a report's opener (``本报讯``, ``记者……报道``, ``据了解``) from the front of a quoted sentence."""
+    previous = None
+    while previous != text:
+        previous, text = text, _OPENER.sub("", text, count=1).lstrip()
+    return text
+
+
+def absolute_dates(text: str, reported: int | None) -> str:
+    """Give relative dates (昨天下午, 今年, 上月) their date from the report's, e.g. ``昨天（2023年4月6日）下午``."""
+    if not reported:
+        return text
+    day = date(reported // 10000, reported // 100 % 100, reported % 100)
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word in _RELATIVE_DAY:
+            when = day + timedelta(days=_RELATIVE_DAY[word])
+            return f"{word}（{when.year}年{when.month}月{when.day}日）"
+        if word in _RELATIVE_YEAR:
+            return f"{word}（{day.year + _RELATIVE_YEAR[word]}年）"
+        month = day.replace(day=1) - timedelta(days=1) if word in ("上个月", "上月") else day
+        return f"{word}（{month.year}年{month.month}月）"
+
+    return _RELATIVE.sub(name, text, count=3)
+
+
+def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS) -> str:
+    """The shortest run of the sentence's clauses that holds the answer, cut marks shown as ``……``."""
+    sentence = strip_opener(candidate.text)
+    clauses = _CLAUSE.findall(sentence) or [sentence]
+    if len(sentence) <= limit:
+        return _close(sentence)
+    best: tuple[float, int, int] | None = None
+    for i in range(len(clauses)):
+        for j in range(i, len(clauses)):
+            piece = "".join(clauses[i : j + 1])
+            if len(piece) > limit and j > i:
+                break
+            kind = 0.4 if holds_kind(gate.question, piece) else 0.0
+            value = gate.coverage(fold(piece), focus_factor=2.0) + kind - 0.001 * len(piece)
+            if best is None or value > best[0]:
+                best = (value, i, j)
+    assert best is not None
+    _, i, j = best
+    if gate.question.kind not in ("number", "date") and j + 1 < len(clauses) and \
+            len("".join(clauses[i : j + 2])) <= limit * 1.3:
+        j += 1  # what is asked about comes first, the answer after it: keep the next clause
+    piece = "".join(clauses[i : j + 1]).rstrip("，,；;：:")
+    return piece + CUT if j < len(clauses) - 1 else _close(piece)
+
+
+def _close(sentence: str) -> str:
+    """A sentence that stops without its end (cut by a column break) ends in ``……``."""
+    sentence = sentence.strip()
+    if ends_sentence(sentence):
+        return sentence
+    if sentence.endswith(CUT):
+        return sentence
+    return sentence.rstrip("，,、；;：:") + CUT

@@ -1,0 +1,134 @@
+"""The extractive answer: the answering clause first, each report with its date, lists across articles, notices."""
+
+from __future__ import annotations
+
+import re
+
+from index.models import spoken_date
+from qa.answer.compose import absolute_dates, excerpt
+from qa.answer.gate import Candidate
+from qa.answer.model import Plan
+from qa.answer.question import _ROLE, fold
+from qa.citations import MARKER
+from qa.retrieve import Passage
+from qa.when import DateRange
+
+MAX_ITEMS = 6
+SECOND_RATIO = 0.6  # a second sentence must score this share of the first, and say something the first does not
+LIST_RATIO = 0.5
+UNDATED = "一篇未注明日期的报道称，"
+# the answer's own words around the quotes: removed before the quotes are checked against their sources
+FRAMING = re.compile(
+    r"档案中没有[^；]*的相关报道；|据\d{4}年\d{1,2}月\d{1,2}日报道，|" + UNDATED + r"|"
+    r"（\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?）|^\s*\d+\.\s*(?:《[^》]*》)?(?:（[^）]*）)?：?|报道中的[^：]*有：",
+    re.M,
+)
+_NAME_STOP = set("在说表指出等和及同率对到为是也向要与主讲会将就已于")
+
+
+def extract(plan: Plan) -> str:
+    """Compose the extractive answer of a plan whose gate found answering sentences."""
+    assert plan.gate is not None
+    if plan.question.listing and (listing := _across(plan)):
+        return listing
+    picks = _pick(plan)
+    if plan.elsewhere is not None:
+        return _elsewhere(plan, picks, plan.elsewhere)
+    quoted = [(c, _quote(plan, c)) for c in picks]
+    days = {_day(plan.passages[c.rank]) for c in picks}
+    if len(days) > 1:
+        quoted.sort(key=lambda item: -(_day(plan.passages[item[0].rank]) or 0))
+        return "".join(_dated(plan.passages[c.rank]) + q for c, q in quoted)
+    lead = UNDATED if plan.dated is not None and None in days else ""
+    return lead + "".join(q for _, q in quoted)
+
+
+def day_listing(label: str, passages: list[Passage]) -> str:
+    """A day's paper as a numbered list of its articles' titles, each cited."""
+    titles = [f"{n}. 《{p.meta.get('title') or p.text[:20]}》[{n}]" for n, p in enumerate(passages, start=1)]
+    return f"{label}的报纸共有{len(titles)}篇报道：\n" + "\n".join(titles)
+
+
+def _pick(plan: Plan) -> list[Candidate]:
+    """The best answering sentence (not the previous answer again) and a second one that adds to it."""
+    previous = fold(MARKER.sub("", plan.previous or ""))
+    fresh = [c for c in plan.answering if not previous or fold(c.text) not in previous] or plan.answering
+    first = fresh[0]
+    said = fold(first.text)
+    assert plan.gate is not None
+    missing = {t for t in plan.gate.terms if t not in said and t in {fold(w) for w in plan.question.words}}
+    for other in fresh[1:]:
+        if other.score < SECOND_RATIO * first.score:
+            break
+        adds = {t for t in missing if t in fold(other.text)}
+        if adds and fold(other.text) != said and len(first.text) + len(other.text) < 160:
+            return [first, other]
+    return [first]
+
+
+def _quote(plan: Plan, candidate: Candidate) -> str:
+    assert plan.gate is not None
+    passage = plan.passages[candidate.rank]
+    return absolute_dates(excerpt(plan.gate, candidate), _day(passage)) + f"[{candidate.rank + 1}]"
+
+
+def _elsewhere(plan: Plan, picks: list[Candidate], asked: DateRange) -> str:
+    """The asked period holds no answer: say so first, and name the date of what is quoted instead."""
+    first = picks[0]
+    passage = plan.passages[first.rank]
+    source = _dated(passage) or UNDATED
+    return f"档案中没有{_period(asked)}的相关报道；{source}{_quote(plan, first)}"
+
+
+def _period(asked: DateRange) -> str:
+    if asked.relative and asked.since.month == 1 and asked.until.month == 12:
+        return f"{asked.phrase}（{asked.since.year}年）"
+    return asked.phrase
+
+
+def _across(plan: Plan) -> str | None:
+    """Items from every answering article, deduplicated and each cited; names first for 都有谁."""
+    best: dict[str, Candidate] = {}
+    for c in plan.answering:
+        key = str(plan.passages[c.rank].meta.get("article_id") or plan.passages[c.rank].chunk_id)
+        if key not in best and c.score >= LIST_RATIO * plan.answering[0].score:
+            best[key] = c
+    items = list(best.values())[:MAX_ITEMS]
+    if len(items) < 2:
+        return None
+    if plan.question.kind == "person" and (names := _names(plan, items)):
+        return names
+    items.sort(key=lambda c: (-(_day(plan.passages[c.rank]) or 0), c.rank))
+    lines = []
+    for n, c in enumerate(items, start=1):
+        passage = plan.passages[c.rank]
+        title = passage.meta.get("title")
+        when = spoken_date(passage.meta.get("date")) or "未注明日期"
+        lines.append(f"{n}. " + (f"《{title}》" if title else "") + f"（{when}）：{_quote(plan, c)}")
+    return "\n".join(lines)
+
+
+def _names(plan: Plan, items: list[Candidate]) -> str | None:
+    """``报道中的市委书记有：仲旭东[1]、祁海龙[2]。`` from the role the question names."""
+    role = next((w for w in plan.question.words if _ROLE.search(w)), None)
+    if role is None:
+        return None
+    found: dict[str, int] = {}
+    for c in items:
+        for match in re.finditer(rf"{re.escape(role)}\s*([\u4e00-\u9fff]{{2,3}})", plan.passages[c.rank].text):
+            name = match.group(1)
+            name = name[:2] if len(name) == 3 and name[2] in _NAME_STOP else name
+            found.setdefault(name, c.rank + 1)
+    if not found:
+        return None
+    return f"报道中的{role}有：" + "、".join(f"{name}[{n}]" for name, n in found.items()) + "。"
+
+
+def _day(passage: Passage) -> int | None:
+    day = passage.meta.get("date")
+    return int(day) if day else None
+
+
+def _dated(passage: Passage) -> str:
+    day = spoken_date(_day(passage))
+    return f"据{day}报道，" if day else ""

@@ -1,0 +1,148 @@
+"""Whether passages answer *this* question: its subject, the fact it asks and the items it names, found together."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from index.chunk import split_sentences
+from index.lexical import LexicalIndex
+from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind
+from qa.retrieve import Passage
+
+CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate the subject, the new words decide
+ASK_NOUN_WEIGHT = 0.3  # 特点, 影响: the report states the thing, seldom the word
+RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must be in the passage, at least in part
+COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
+PART_CREDIT = 0.8  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
+
+
+@dataclass
+class Candidate:
+    """One sentence of a passage, scored for the question, with the checks that make it an answer."""
+
+    rank: int
+    start: int
+    end: int
+    text: str
+    score: float
+    subject: float
+    kind_ok: bool
+    items_ok: bool
+    passage_cover: float = 0.0
+    rare_ok: bool = True
+    focus_ok: bool = True
+    rare_near: bool = True
+
+    @property
+    def answers(self) -> bool:
+        """Whether the sentence may be given as the answer."""
+        return self.kind_ok and self.items_ok
+
+
+class Gate:
+    """Scores the sentences of retrieved passages against a question and keeps those that answer it."""
+
+    def __init__(self, question: Question, lexical: LexicalIndex, min_subject: float = 0.6,
+                 today_year: int = 9999) -> None:
+        self.question = question
+        self.min_subject = min_subject
+        self.today_year = today_year
+        terms = {fold(w): lexical.idf(w) * (ASK_NOUN_WEIGHT if w in ASK_NOUNS else 1.0) for w in question.words}
+        terms.update({fold(w): CONTEXT_WEIGHT * lexical.idf(w) for w in question.context if fold(w) not in terms})
+        self.terms = {t: w for t, w in terms.items() if t}
+        self.pieces = {t: {t[i : i + 2] for i in range(len(t) - 1)} for t in self.terms if len(t) >= 3}
+        self.total = sum(self.terms.values()) or 1.0
+        self.focus = {fold(w) for w in question.focus}
+        self.sharp = self.terms
+        own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
+        self.rarest = max(own, key=lambda t: own[t]) if own else None
+        ceiling = lexical.idf("\x00")  # the idf of a word the archive never saw
+        self.rare = {t for t, w in own.items() if w >= RARE_SHARE * ceiling and len(t) > 1 and uncommon(t)}
+
+    def coverage(self, folded: str, focus_factor: float = 1.0, terms: dict[str, float] | None = None) -> float:
+        """Share of the question's weighted words found in folded text (focus words counted ``focus_factor`` times)."""
+        total = held = 0.0
+        for term, weight in (terms or self.terms).items():
+            weight *= focus_factor if term in self.focus else 1.0
+            total += weight
+            held += weight * self._held(term, folded)
+        return held / (total or 1.0)
+
+    def _held(self, term: str, folded: str) -> float:
+        if term in folded:
+            return 1.0
+        pieces = self.pieces.get(term)
+        if not pieces:
+            return 0.0
+        return PART_CREDIT * sum(1 for p in pieces if p in folded) / len(pieces)
+
+    def candidates(self, passages: list[Passage], depth: int) -> list[Candidate]:
+        """Every sentence of the first ``depth`` passages, best first."""
+        found: list[Candidate] = []
+        texts = [fold(p.text) for p in passages[:depth]]
+        self.sharp = self.sharpened([t for text in texts for t in re.split(r"[。！？；]", text)])
+        for rank, passage in enumerate(passages[:depth]):
+            found.extend(self._sentences(rank, passage, _prior(passages, rank)))
+        return sorted(found, key=lambda c: (-c.score, c.rank, c.start))
+
+    def sharpened(self, sentences: list[str]) -> dict[str, float]:
+        """Weights that favour the words found in few of the candidate sentences (what tells them apart)."""
+        return {t: w / (1.0 + math.log1p(sum(1 for s in sentences if t in s))) for t, w in self.terms.items()}
+
+    def _sentences(self, rank: int, passage: Passage, prior: float) -> list[Candidate]:
+        spans = split_sentences(passage.text)
+        title = fold(passage.meta.get("title") or "")
+        folded = [fold(passage.text[a:b]) for a, b in spans]
+        whole = title + "".join(folded)
+        passage_cover = self.coverage(whole)
+        rare_ok = all(self._held(t, whole) >= 0.5 for t in self.rare)
+        out = []
+        for i, (start, end) in enumerate(spans):
+            window = title + "".join(folded[max(0, i - 1) : i + 2])
+            subject = self.coverage(window)
+            local = self.coverage(folded[i], focus_factor=2.0, terms=self.sharp)
+            kind_ok = holds_kind(self.question, passage.text[start:end])
+            items_ok = all(self._item_found(item, window, whole, passage) for item in self.question.items)
+            score = local + 0.5 * subject + (0.3 if kind_ok else 0.0) + 0.25 * prior
+            focus_ok = not self.question.needs_focus or any(self._held(t, folded[i]) >= 0.5 for t in self.focus)
+            rare_near = self.rarest is None or self._held(self.rarest, window) >= 0.5
+            out.append(Candidate(rank, start, end, passage.text[start:end].strip(), score, subject, kind_ok, items_ok,
+                                 passage_cover, rare_ok, focus_ok, rare_near))
+        return out
+
+    def _item_found(self, item: str, window: str, whole: str, passage: Passage) -> bool:
+        """A named item must be in the text, and no neighbour of it (第五次 for 第十六次) beside the answer.
+
+        A past year may instead be the report's year when the text names no year.
+        """
+        if item in window:
+            return True
+        kind = re.compile(re.sub(r"\d+", r"\\d+", re.escape(item)))
+        if item in whole and not kind.search(window):
+            return True
+        year = YEAR.fullmatch(item)
+        if not year or int(year.group(1)) > self.today_year or YEAR.search(window):
+            return False
+        day = passage.meta.get("date")
+        return day is None or int(day) // 10000 in (int(year.group(1)), int(year.group(1)) + 1)
+
+    def answering(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates that answer the question, best first."""
+        return [c for c in candidates if c.answers and c.subject >= self.min_subject]
+
+
+def uncommon(word: str) -> bool:
+    """Whether a word is a name or term rather than common Chinese (jieba's dictionary knows it as rare or not at all)."""
+    from index.tokenize import _jieba
+
+    return int(_jieba().dt.FREQ.get(word) or 0) < COMMON_FREQ
+
+
+def _prior(passages: list[Passage], rank: int) -> float:
+    scores = [p.score for p in passages]
+    if scores and min(scores) > 0:
+        return scores[rank] / max(scores)
+    return 1.0 / (1 + rank)
+

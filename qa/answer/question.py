@@ -1,0 +1,187 @@
+"""What a question asks: the kind of fact, the specific items it names, its words, with news variants folded."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.tokenize import cut
+from qa.relevance import ASKING, question_words
+
+# Chinese numerals written before a measure word or after 第 become Arabic (第十六次 -> 第16次).
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万"
+_CN_NUMBER = re.compile(rf"(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
+_FIRST = re.compile(r"首(?=[家个次届批位座所项条])")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+
+# Variants common in Chinese news, folded to one spelling on both sides before matching.
+VARIANTS: tuple[tuple[str, str], ...] = (
+    ("大约", "约"), ("左右", ""), ("亿元", "亿"), ("万元", "万"), ("我市", "市"), ("全市", "市"), ("本市", "市"),
+    ("我县", "县"), ("全县", "县"), ("我镇", "镇"), ("全镇", "镇"), ("逾", "超过"),
+    ("目前", "现在"), ("如今", "现在"), ("举办", "举行"), ("召开", "举行"),
+)
+
+# Words about the archive itself, not the subject: a report need not say them.
+META_WORDS = frozenset(["报道", "出现", "出现过", "提到", "提及", "新闻", "文章", "档案", "报纸", "报上", "里", "中", "过",
+                        "请问", "一下", "告诉", "知道", "我", "想", "问", "都", "曾经", "有没有", "是不是", "时候", "名字",
+                        "叫", "叫作", "叫做", "可以", "有着", "称为", "又", "曾", "被", "会", "能", "要", "主要", "一些"])
+# Nouns that name the kind of thing asked (特点, 影响): a report states the thing without the word.
+ASK_NOUNS = frozenset(["内容", "特点", "特性", "特征", "优势", "影响", "作用", "意义", "方面", "情况", "方式", "类型", "样子",
+                       "地方", "原因", "目的", "措施", "办法", "结果", "功能", "用途", "身份", "职务", "态度", "看法", "比例",
+                       "占比", "比重", "数量", "人数", "规模"])
+# Hedges and times around a question word (约, 超过, 今年): never what the question is about.
+_NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "将近", "多", "共", "一共", "总共", "今年", "去年", "现在",
+                        "目前", "平均", "预计", "全部", "分别", "各", "每"])
+_COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES}]?$")
+
+# The kind of fact each question word asks for.
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("date", re.compile(r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|什么时间|几时|日期是")),
+    ("person", re.compile(r"谁|哪位|哪一位|什么人|何人|哪些人")),
+    ("place", re.compile(r"哪里|在哪|何地|何处|什么地方|哪个地方|哪儿|位于哪|哪个城市|哪座城市|哪个国家|哪个省")),
+    ("reason", re.compile(r"(?<![称译作成叫认视改选定名列分归取命更])为什么|为何|什么原因|原因是|何故")),
+    ("number", re.compile(r"多少|几[^乎]|多大|多高|多长|多远|多重|多久|多深|多宽|比例|比重|占比|增幅|增速|总额|金额|年龄|几$")),
+    ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
+)
+_LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|分别|(?<!第)几次|多少次|都是谁|都有什么")
+_ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|届|季度)|\d{4}年(?!\d{1,2}月)")
+YEAR = re.compile(r"(\d{4})年")
+
+# What each kind of answer looks like in a sentence.
+_COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|半数|过半|翻番")
+_DATE = re.compile(r"\d{1,4}\s*[年月日号]|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
+                   r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度")
+_ROLE = re.compile(r"(书记|市长|县长|镇长|区长|主任|局长|部长|厅长|省长|主席|院士|博士|教授|董事长|总经理|经理|负责人|"
+                   r"记者|通讯员|队长|校长|院长|会长|委员|代表|主持人|创始人|总裁|导演|作者|总监|站长|所长|社长|馆长|老师|先生|女士|"
+                   r"领导|同志|选手|运动员|演员|歌手|画家|作家|诗人|国王|皇帝|总统|首相|将军)")
+_PLACE = re.compile(r"[省市县区镇乡村街路道巷港湾园城馆楼厦场站岛山河湖江海州国洲府宫寺院]|位于|坐落|地处|在[\u4e00-\u9fff]{2,}|"
+                    r"中心|基地|开发区|社区|小区|广场|大道|地区|境内|附近|一带|东|西|南|北")
+_REASON = re.compile(r"因|由于|所以|为了|旨在|原因|导致|以便|使得|得益于|为此|目的|缘于|出于|针对|解决|问题|需要|需求|故|遭|鉴于|随着|以免|避免")
+_METHOD = re.compile(r"通过|采取|采用|实施|开展|推行|建立|设置|利用|推进|加强|组织|打造|创新|落实|完善|引导|借助|依托|用|以")
+_UNIT_AFTER = re.compile(rf"(?:几|多少)([{MEASURES}]|名|户|支|辆|台|吨|亩|米|公里|平方米|立方米)(?![口员数称单代级庭族籍气码])")
+_UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"多高|高度"), r"米|m|层|公里"), (re.compile(r"多长|长度|多远|距离"), r"米|公里|km|小时|分钟|天|年"),
+    (re.compile(r"多大年纪|年龄|几岁|多少岁"), r"岁|高龄|年纪"), (re.compile(r"比例|比重|占比|百分之"), r"%|成|分之|半"),
+    (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
+    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|造价|费用|价格|多少钱"), r"元|亿|万|美元|\d"),
+)
+
+
+def fold(text: str) -> str:
+    """Fold the spellings a question and a report may use for one thing (numerals, 首家, 亿元, 我市 …)."""
+    text = text.lower().translate(_FULLWIDTH)
+    text = _FIRST.sub("第1", text)
+    text = _CN_NUMBER.sub(_arabic, text)
+    for variant, canonical in VARIANTS:
+        text = text.replace(variant, canonical)
+    return re.sub(r"\s+", "", text)
+
+
+def _arabic(match: re.Match[str]) -> str:
+    prefix = match.group(1) or match.group(3) or ""
+    numeral = match.group(2) or match.group(4)
+    value = chinese_number(numeral)
+    return f"{prefix}{value}" if value is not None else match.group(0)
+
+
+def chinese_number(numeral: str) -> int | None:
+    """Read a Chinese numeral below ten thousand (``十六`` 16, ``二〇二三`` 2023, ``一百零五`` 105)."""
+    if all(ch in _DIGITS for ch in numeral):  # digit by digit: 二〇二三
+        return int("".join(str(_DIGITS[ch]) for ch in numeral)) if len(numeral) > 1 or numeral in _DIGITS else None
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+@dataclass
+class Question:
+    """A question read for answering: its kind, the items it names, its words and the unit it expects."""
+
+    text: str
+    kind: str | None
+    listing: bool
+    items: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    focus: set[str] = field(default_factory=set)
+    unit: re.Pattern[str] | None = None
+    context: list[str] = field(default_factory=list)
+
+    @property
+    def needs_focus(self) -> bool:
+        """Whether the answering sentence itself must name what is counted or dated (总投资, 开工)."""
+        return self.kind in ("number", "date") and bool(self.focus)
+
+
+def read_question(text: str, context: str = "") -> Question:
+    """Read a question; ``context`` holds words carried from earlier turns (they locate, never decide)."""
+    folded = fold(text)
+    kind = next((name for name, pattern in _KINDS if pattern.search(text)), None)
+    own = [w for w in question_words(text) if not ASKING.search(w) and w not in META_WORDS]
+    carried = [w for w in question_words(context) if w not in own and not ASKING.search(w)] if context else []
+    return Question(
+        text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
+        words=own, focus=_focus(text, own), unit=_unit(text), context=carried,
+    )
+
+
+def _focus(text: str, own: list[str], reach: int = 3) -> set[str]:
+    """The nearest telling word on each side of the question word: what the answer must be said about."""
+    pieces = [p.lower() for p in cut(text)]
+    telling = {w for w in own if len(w) > 1 and w not in ASK_NOUNS and w not in _NOT_FOCUS and not _COUNTED.match(w)}
+    found: set[str] = set()
+    for i, piece in enumerate(pieces):
+        if not ASKING.search(piece):
+            continue
+        for step in (1, -1):
+            near = (pieces[j] for j in range(i + step, i + step * (reach + 1), step) if 0 <= j < len(pieces))
+            if word := next((w for w in near if w in telling), None):
+                found.add(word)
+    return found
+
+
+def _unit(text: str) -> re.Pattern[str] | None:
+    if match := _UNIT_AFTER.search(text):
+        unit = match.group(1)
+        if unit not in "个次年月日天":  # too general to require
+            return re.compile(re.escape(unit))
+    for hint, units in _UNIT_HINTS:
+        if hint.search(text):
+            return re.compile(units, re.I)
+    return None
+
+
+def holds_kind(question: Question, text: str) -> bool:
+    """Whether text holds the kind of fact the question asks for (a number with a fitting unit, a person …)."""
+    kind = question.kind
+    if kind == "number":
+        if question.unit is None:
+            return bool(_NUMBER.search(text))
+        unit = question.unit
+        return any(unit.search(m.group(0)) or unit.match(text, m.end()) for m in _COUNT.finditer(text) if m.group(0))
+    if kind == "date":
+        return bool(_DATE.search(text))
+    if kind == "person":
+        return bool(_ROLE.search(text)) or _has_name(text)
+    if kind == "place":
+        return bool(_PLACE.search(text))
+    if kind == "reason":
+        return bool(_REASON.search(text))
+    if kind == "method":
+        return bool(_METHOD.search(text))
+    return True
+
+
+def _has_name(text: str) -> bool:
+    import jieba.posseg
+
+    return any(piece.flag in ("nr", "nrt", "nrfg", "nt") and len(piece.word) >= 2 for piece in jieba.posseg.lcut(text))
