@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from index.blocks import Block, split_blocks, split_inline_credit
-from index.clean import ends_sentence, remove_cjk_spaces
+from index.clean import remove_cjk_spaces
+from index.columns import repair_columns
 from index.masthead import read_masthead
 from index.models import Article, stable_id
 
@@ -87,14 +88,14 @@ def _assemble_bodies(blocks: list[Block]) -> list[Draft]:
             if credit:
                 current.byline = credit
                 current = None
+    for draft in drafts:
+        draft.paragraphs = repair_columns(draft.paragraphs)
     return drafts
 
 
 def _append(draft: Draft, text: str, pos: int) -> None:
-    if draft.paragraphs and not ends_sentence(draft.paragraphs[-1]):
-        draft.paragraphs[-1] += text
-    else:
-        draft.paragraphs.append(text)
+    """Add a block as a paragraph; ``repair_columns`` later rejoins those a column break cut."""
+    draft.paragraphs.append(text)
     draft.last = pos
 
 
