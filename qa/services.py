@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from index.embed import Embedder, LazyEmbedder
@@ -43,6 +44,7 @@ class Services:
             retriever, k=settings.top_k, min_coverage=settings.min_coverage, llm=build_llm(settings),
             reranker=load_reranker(settings.rerank_model, settings.embedding_download),
             rerank_candidates=settings.rerank_candidates, today=settings.today,
+            home=home_places(settings.paper_name),
         )
 
     def health(self) -> dict[str, object]:
@@ -57,6 +59,11 @@ class Services:
             "llm": self.settings.llm_model if self.settings.llm_base_url else None,
             "rerank": self.settings.rerank_model,
         }
+
+
+def home_places(paper: str) -> tuple[str, ...]:
+    """The places a paper's name calls home (``嘉兴日报·平湖版`` -> 嘉兴, 平湖): its reports call them 我市."""
+    return tuple(p for p in re.split(r"日报|晚报|都市报|商报|时报|报|版|[·\s]", paper) if len(p) >= 2)
 
 
 def build_services(settings: Settings) -> Services:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from index.clean import ends_sentence
 from qa.answer.gate import Candidate, Gate
-from qa.answer.question import fold, holds_kind
+from qa.answer.question import fold, kind_hint
 
 EXCERPT_CHARS = 90  # an answer to a number/name/date/place question is about this long
 CUT = "……"
@@ -62,7 +62,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS) -> str
             piece = "".join(clauses[i : j + 1])
             if len(piece) > limit and j > i:
                 break
-            kind = 0.4 if holds_kind(gate.question, piece) else 0.0
+            kind = 0.4 if kind_hint(gate.question, piece) else 0.0
             value = gate.coverage(fold(piece), focus_factor=2.0) + kind - 0.001 * len(piece)
             if best is None or value > best[0]:
                 best = (value, i, j)

@@ -15,7 +15,9 @@ from qa.when import DateRange
 
 MAX_ITEMS = 6
 SECOND_RATIO = 0.6  # a second sentence must score this share of the first, and say something the first does not
-LIST_RATIO = 0.5
+CLOSE_RATIO = 0.9  # ... or score nearly as well as the first (the archive cannot tell which of the two answers)
+PAIR_CHARS = 160
+LIST_RATIO = 0.75
 UNDATED = "一篇未注明日期的报道称，"
 # the answer's own words around the quotes: removed before the quotes are checked against their sources
 FRAMING = re.compile(
@@ -61,7 +63,8 @@ def _pick(plan: Plan) -> list[Candidate]:
         if other.score < SECOND_RATIO * first.score:
             break
         adds = {t for t in missing if t in fold(other.text)}
-        if adds and fold(other.text) != said and len(first.text) + len(other.text) < 160:
+        close = other.score >= CLOSE_RATIO * first.score
+        if (adds or close) and fold(other.text) != said and len(first.text) + len(other.text) < PAIR_CHARS:
             return [first, other]
     return [first]
 

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
-from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind
+from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind, kind_hint
 from qa.retrieve import Passage
 
 CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate the subject, the new words decide
 ASK_NOUN_WEIGHT = 0.3  # 特点, 影响: the report states the thing, seldom the word
 RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must be in the passage, at least in part
+COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
 COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
-PART_CREDIT = 0.8  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
+PART_CREDIT = 0.8
+HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
+EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
 
 @dataclass
@@ -38,15 +41,16 @@ class Candidate:
     @property
     def answers(self) -> bool:
         """Whether the sentence may be given as the answer."""
-        return self.kind_ok and self.items_ok
+        return self.kind_ok and self.items_ok and self.focus_ok and self.rare_ok
 
 
 class Gate:
     """Scores the sentences of retrieved passages against a question and keeps those that answer it."""
 
     def __init__(self, question: Question, lexical: LexicalIndex, min_subject: float = 0.6,
-                 today_year: int = 9999) -> None:
+                 today_year: int = 9999, home: tuple[str, ...] = ()) -> None:
         self.question = question
+        self.home = {fold(h) for h in home}
         self.min_subject = min_subject
         self.today_year = today_year
         terms = {fold(w): lexical.idf(w) * (ASK_NOUN_WEIGHT if w in ASK_NOUNS else 1.0) for w in question.words}
@@ -54,12 +58,15 @@ class Gate:
         self.terms = {t: w for t, w in terms.items() if t}
         self.pieces = {t: {t[i : i + 2] for i in range(len(t) - 1)} for t in self.terms if len(t) >= 3}
         self.total = sum(self.terms.values()) or 1.0
-        self.focus = {fold(w) for w in question.focus}
+        ceiling = lexical.idf("\x00")  # the idf of a word the archive never saw
+        # a word found all over the archive (the city's own name) does not tell what is asked
+        self.focus = {fold(w) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
         self.sharp = self.terms
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
-        ceiling = lexical.idf("\x00")  # the idf of a word the archive never saw
-        self.rare = {t for t, w in own.items() if w >= RARE_SHARE * ceiling and len(t) > 1 and uncommon(t)}
+        # only words jieba cut itself: a run of single characters joined back together may be no word at all
+        plain = {fold(w) for w in question.plain}
+        self.rare = {t for t, w in own.items() if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and uncommon(t)}
 
     def coverage(self, folded: str, focus_factor: float = 1.0, terms: dict[str, float] | None = None) -> float:
         """Share of the question's weighted words found in folded text (focus words counted ``focus_factor`` times)."""
@@ -69,6 +76,18 @@ class Gate:
             total += weight
             held += weight * self._held(term, folded)
         return held / (total or 1.0)
+
+    def _places_found(self, whole: str, raw: str) -> bool:
+        """Every place the question names is in the passage; the paper's own city may be called 我市."""
+        return all(place in whole or place in self.home and bool(HOME.search(raw)) for place in self.question.places)
+
+    def _found_name(self, term: str, folded: str) -> bool:
+        """A rare word is found whole, without the particle jieba glued to it (潘淑是), or by half its pieces."""
+        core = term.strip(EDGE_CHARS)
+        if len(core) < 2 or core in folded:
+            return True
+        pieces = self.pieces.get(term) or set()
+        return bool(pieces) and sum(1 for p in pieces if p in folded) / len(pieces) >= 0.5
 
     def _held(self, term: str, folded: str) -> float:
         if term in folded:
@@ -97,30 +116,35 @@ class Gate:
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
         passage_cover = self.coverage(whole)
-        rare_ok = all(self._held(t, whole) >= 0.5 for t in self.rare)
+        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text)
         out = []
         for i, (start, end) in enumerate(spans):
             window = title + "".join(folded[max(0, i - 1) : i + 2])
             subject = self.coverage(window)
             local = self.coverage(folded[i], focus_factor=2.0, terms=self.sharp)
             kind_ok = holds_kind(self.question, passage.text[start:end])
-            items_ok = all(self._item_found(item, window, whole, passage) for item in self.question.items)
-            score = local + 0.5 * subject + (0.3 if kind_ok else 0.0) + 0.25 * prior
-            focus_ok = not self.question.needs_focus or any(self._held(t, folded[i]) >= 0.5 for t in self.focus)
+            items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items)
+            named = sum(1 for item in self.question.items if item in folded[i])
+            hint = kind_hint(self.question, passage.text[start:end])
+            score = local + 0.5 * subject + (0.3 if hint else 0.0) + 0.25 * prior + 0.3 * named
+            focus_ok = not (self.question.needs_focus and self.focus) or (any(self._held(t, folded[i]) >= 0.5 for t in self.focus)
+                                                         and all(self._held(t, window) >= 0.5 for t in self.focus))
             rare_near = self.rarest is None or self._held(self.rarest, window) >= 0.5
             out.append(Candidate(rank, start, end, passage.text[start:end].strip(), score, subject, kind_ok, items_ok,
                                  passage_cover, rare_ok, focus_ok, rare_near))
         return out
 
-    def _item_found(self, item: str, window: str, whole: str, passage: Passage) -> bool:
+    def _item_found(self, item: str, sentence: str, window: str, whole: str, passage: Passage) -> bool:
         """A named item must be in the text, and no neighbour of it (第五次 for 第十六次) beside the answer.
 
         A past year may instead be the report's year when the text names no year.
         """
-        if item in window:
+        if item in sentence:
             return True
-        kind = re.compile(re.sub(r"\d+", r"\\d+", re.escape(item)))
-        if item in whole and not kind.search(window):
+        neighbour = re.compile(re.sub(r"\d+", r"\\d+", re.escape(item)))
+        if neighbour.search(sentence):
+            return False
+        if item in window or item in whole and not neighbour.search(window):
             return True
         year = YEAR.fullmatch(item)
         if not year or int(year.group(1)) > self.today_year or YEAR.search(window):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.tokenize import cut
+from index.tokenize import cut, words
 from qa.relevance import ASKING, question_words
 
 # Chinese numerals written before a measure word or after 第 become Arabic (第十六次 -> 第16次).
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万"
+MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万种类部本首场只头件张篇门架艘辆台吨亩"
 _CN_NUMBER = re.compile(rf"(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
 _FIRST = re.compile(r"首(?=[家个次届批位座所项条])")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
@@ -20,7 +20,9 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.
 VARIANTS: tuple[tuple[str, str], ...] = (
     ("大约", "约"), ("左右", ""), ("亿元", "亿"), ("万元", "万"), ("我市", "市"), ("全市", "市"), ("本市", "市"),
     ("我县", "县"), ("全县", "县"), ("我镇", "镇"), ("全镇", "镇"), ("逾", "超过"),
-    ("目前", "现在"), ("如今", "现在"), ("举办", "举行"), ("召开", "举行"),
+    ("划分为", "分为"), ("划分", "分为"), ("目前", "现在"), ("如今", "现在"), ("举办", "举行"), ("召开", "举行"), ("动工", "开工"), ("兴建", "修建"),
+    ("建造", "修建"), ("逝世", "去世"), ("病逝", "去世"), ("余下", "剩下"), ("发售", "发行"), ("现有", "现存"),
+    ("总计", "共计"), ("合计", "共计"), ("位列", "排名"), ("名列", "排名"),
 )
 
 # Words about the archive itself, not the subject: a report need not say them.
@@ -30,11 +32,16 @@ META_WORDS = frozenset(["报道", "出现", "出现过", "提到", "提及", "�
 # Nouns that name the kind of thing asked (特点, 影响): a report states the thing without the word.
 ASK_NOUNS = frozenset(["内容", "特点", "特性", "特征", "优势", "影响", "作用", "意义", "方面", "情况", "方式", "类型", "样子",
                        "地方", "原因", "目的", "措施", "办法", "结果", "功能", "用途", "身份", "职务", "态度", "看法", "比例",
-                       "占比", "比重", "数量", "人数", "规模"])
+                       "占比", "比重", "数量", "人数", "规模", "年纪", "年龄", "岁数", "时间", "时期", "颜色", "名称"])
 # Hedges and times around a question word (约, 超过, 今年): never what the question is about.
 _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "将近", "多", "共", "一共", "总共", "今年", "去年", "现在",
-                        "目前", "平均", "预计", "全部", "分别", "各", "每"])
+                        "目前", "平均", "预计", "全部", "分别", "各", "每", "万元", "亿元", "元", "万", "亿", "公里", "米",
+                        "平方米", "立方米", "公分", "厘米", "千米", "吨", "亩", "人次", "开始", "时间", "是从"])
 _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES}]?$")
+
+_PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县镇乡村]$")
+_GENERIC_PLACES = frozenset(["城市", "全市", "我市", "本市", "全县", "全镇", "全省", "全国", "国内", "国外", "海外", "地区",
+                             "农村", "城乡", "乡村", "城镇", "社区", "镇内", "市内", "县内", "村里", "当地", "本地", "外地"])
 
 # The kind of fact each question word asks for.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -42,10 +49,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("person", re.compile(r"谁|哪位|哪一位|什么人|何人|哪些人")),
     ("place", re.compile(r"哪里|在哪|何地|何处|什么地方|哪个地方|哪儿|位于哪|哪个城市|哪座城市|哪个国家|哪个省")),
     ("reason", re.compile(r"(?<![称译作成叫认视改选定名列分归取命更])为什么|为何|什么原因|原因是|何故")),
-    ("number", re.compile(r"多少|几[^乎]|多大|多高|多长|多远|多重|多久|多深|多宽|比例|比重|占比|增幅|增速|总额|金额|年龄|几$")),
+    ("number", re.compile(r"多少|(?<!哪)几[^乎]|多大|多高|多长|多远|多重|多久|多深|多宽|比例|比重|占比|增幅|增速|总额|金额|年龄|几$")),
     ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
 )
-_LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|分别|(?<!第)几次|多少次|都是谁|都有什么")
+_LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|届|季度)|\d{4}年(?!\d{1,2}月)")
 YEAR = re.compile(r"(\d{4})年")
 
@@ -53,13 +60,13 @@ YEAR = re.compile(r"(\d{4})年")
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|半数|过半|翻番")
 _DATE = re.compile(r"\d{1,4}\s*[年月日号]|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
-                   r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度")
+                   r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度|时代|年间|末|初|中期|后期|早期|晚期")
 _ROLE = re.compile(r"(书记|市长|县长|镇长|区长|主任|局长|部长|厅长|省长|主席|院士|博士|教授|董事长|总经理|经理|负责人|"
                    r"记者|通讯员|队长|校长|院长|会长|委员|代表|主持人|创始人|总裁|导演|作者|总监|站长|所长|社长|馆长|老师|先生|女士|"
-                   r"领导|同志|选手|运动员|演员|歌手|画家|作家|诗人|国王|皇帝|总统|首相|将军)")
+                   r"领导|同志|选手|运动员|演员|歌手|画家|作家|诗人|国王|皇帝|总统|首相|将军|人|者|们|族|氏|王|帝|后|公|侯)")
 _PLACE = re.compile(r"[省市县区镇乡村街路道巷港湾园城馆楼厦场站岛山河湖江海州国洲府宫寺院]|位于|坐落|地处|在[\u4e00-\u9fff]{2,}|"
-                    r"中心|基地|开发区|社区|小区|广场|大道|地区|境内|附近|一带|东|西|南|北")
-_REASON = re.compile(r"因|由于|所以|为了|旨在|原因|导致|以便|使得|得益于|为此|目的|缘于|出于|针对|解决|问题|需要|需求|故|遭|鉴于|随着|以免|避免")
+                    r"中心|基地|开发区|社区|小区|广场|大道|地区|境内|附近|一带|东|西|南|北|于|上|里|内|《")
+_REASON = re.compile(r"因|由于|所以|为了|旨在|原因|导致|以便|使得|得益于|为此|目的|缘于|出于|针对|解决|问题|需要|需求|故|遭|鉴于|随着|以免|避免|于是|致使|以致|为由|闻名|之所以")
 _METHOD = re.compile(r"通过|采取|采用|实施|开展|推行|建立|设置|利用|推进|加强|组织|打造|创新|落实|完善|引导|借助|依托|用|以")
 _UNIT_AFTER = re.compile(rf"(?:几|多少)([{MEASURES}]|名|户|支|辆|台|吨|亩|米|公里|平方米|立方米)(?![口员数称单代级庭族籍气码])")
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -114,6 +121,8 @@ class Question:
     words: list[str] = field(default_factory=list)
     focus: set[str] = field(default_factory=set)
     unit: re.Pattern[str] | None = None
+    plain: set[str] = field(default_factory=set)
+    places: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
 
     @property
@@ -130,8 +139,21 @@ def read_question(text: str, context: str = "") -> Question:
     carried = [w for w in question_words(context) if w not in own and not ASKING.search(w)] if context else []
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
-        words=own, focus=_focus(text, own), unit=_unit(text), context=carried,
+        words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)),
+        places=_places(text),
     )
+
+
+def _places(text: str) -> list[str]:
+    """Place names the question is about (平湖, 新埭镇): a passage about another place does not answer it."""
+    import jieba.posseg
+
+    found = []
+    for piece in jieba.posseg.lcut(text):
+        word = piece.word
+        if len(word) >= 2 and word not in _GENERIC_PLACES and (piece.flag == "ns" or _PLACE_NAME.match(word)):
+            found.append(fold(word))
+    return found
 
 
 def _focus(text: str, own: list[str], reach: int = 3) -> set[str]:
@@ -167,18 +189,23 @@ def holds_kind(question: Question, text: str) -> bool:
         if question.unit is None:
             return bool(_NUMBER.search(text))
         unit = question.unit
-        return any(unit.search(m.group(0)) or unit.match(text, m.end()) for m in _COUNT.finditer(text) if m.group(0))
+        return any(unit.search(text, m.start(), m.end() + 3) for m in _COUNT.finditer(text) if m.group(0))
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "person":
         return bool(_ROLE.search(text)) or _has_name(text)
     if kind == "place":
         return bool(_PLACE.search(text))
-    if kind == "reason":
-        return bool(_REASON.search(text))
-    if kind == "method":
-        return bool(_METHOD.search(text))
     return True
+
+
+def kind_hint(question: Question, text: str) -> bool:
+    """Whether text gives a reason or a way, as 为什么/怎么 ask (a hint for ranking: reports say why in many ways)."""
+    if question.kind == "reason":
+        return bool(_REASON.search(text))
+    if question.kind == "method":
+        return bool(_METHOD.search(text))
+    return holds_kind(question, text)
 
 
 def _has_name(text: str) -> bool:

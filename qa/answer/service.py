@@ -32,7 +32,7 @@ class Answerer:
 
     def __init__(self, retriever: Retriever, k: int = 5, min_coverage: float = 0.45, llm: LLM | None = None,
                  reranker: Reranker | None = None, rerank_candidates: int = 30, today: date | None = None,
-                 depth: int = 3) -> None:
+                 depth: int = 3, home: tuple[str, ...] = ()) -> None:
         self.retriever = retriever
         self.k = k
         self.min_coverage = min_coverage
@@ -41,6 +41,7 @@ class Answerer:
         self.rerank_candidates = rerank_candidates
         self.today = today
         self.depth = depth
+        self.home = home
 
     # -- retrieval ---------------------------------------------------------------------------------
 
@@ -78,9 +79,10 @@ class Answerer:
     def _gated(self, query: str, asked: Question, k: int, filters: Filters | None,
                timings: dict[str, float]) -> Plan:
         passages = self._retrieve(query, k, filters, timings)
-        gate = Gate(asked, self.retriever.lexical, self.min_coverage, self._today().year)
-        depth = len(passages) if asked.listing else self.depth
-        answering = gate.answering(gate.candidates(passages, depth))
+        gate = Gate(asked, self.retriever.lexical, self.min_coverage, self._today().year, self.home)
+        answering = gate.answering(gate.candidates(passages, self.depth))
+        if answering and asked.listing:  # a list gathers its items from every passage
+            answering = gate.answering(gate.candidates(passages, len(passages)))
         return Plan(query, passages, asked, answering, gate, timings=timings)
 
     def _standalone(self, question: str, history: list[tuple[str, str]], degraded: list[str]) -> str:
