@@ -12,6 +12,7 @@ from qa.answer.question import fold, kind_hint
 EXCERPT_CHARS = 90  # an answer to a number/name/date/place question is about this long
 CUT = "……"
 
+REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _OPENER = re.compile(
     r"^(?:本报讯|本报消息|本报综合消息|记者从[^，,]{2,20}获悉|据了解|据悉|据介绍|另悉|又讯|日前获悉)"
@@ -50,11 +51,18 @@ def absolute_dates(text: str, reported: int | None) -> str:
     return _RELATIVE.sub(name, text, count=3)
 
 
-def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS) -> str:
-    """The shortest run of the sentence's clauses that holds the answer, cut marks shown as ``……``."""
+def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: str = "") -> str:
+    """The shortest run of the sentence's clauses that holds the answer, cut marks shown as ``……``.
+
+    A sentence already quoted in the previous answer (``said``, folded) is cut to what the new question asks.
+    """
     sentence = strip_opener(candidate.text)
     clauses = _CLAUSE.findall(sentence) or [sentence]
-    if len(sentence) <= limit:
+    repeated = bool(said) and fold(sentence) in said
+    terms = gate.own if repeated else gate.terms
+    if repeated:
+        limit = min(limit, REPEAT_CHARS)
+    if len(sentence) <= limit and not repeated:
         return _close(sentence)
     best: tuple[float, int, int] | None = None
     for i in range(len(clauses)):
@@ -63,7 +71,9 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS) -> str
             if len(piece) > limit and j > i:
                 break
             kind = 0.4 if kind_hint(gate.question, piece) else 0.0
-            value = gate.coverage(fold(piece), focus_factor=2.0) + kind - 0.001 * len(piece)
+            value = gate.coverage(fold(piece), focus_factor=2.0, terms=terms) + kind - 0.001 * len(piece)
+            if repeated:  # told already: keep only the part the new question asks about
+                value -= 0.01 * len(piece) + (1.0 if j - i == len(clauses) - 1 else 0.0)
             if best is None or value > best[0]:
                 best = (value, i, j)
     assert best is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.models import spoken_date
-from qa.answer.compose import absolute_dates, excerpt
+from qa.answer.compose import absolute_dates, excerpt, strip_opener
 from qa.answer.gate import Candidate
 from qa.answer.model import Plan
 from qa.answer.question import _ROLE, fold
@@ -51,10 +51,16 @@ def day_listing(label: str, passages: list[Passage]) -> str:
     return f"{label}的报纸共有{len(titles)}篇报道：\n" + "\n".join(titles)
 
 
+def _said(plan: Plan) -> str:
+    """The previous answer as quoted text (markers, dates added to it and framing removed), folded."""
+    return fold(FRAMING.sub("", MARKER.sub("", plan.previous or "")))
+
+
 def _pick(plan: Plan) -> list[Candidate]:
     """The best answering sentence (not the previous answer again) and a second one that adds to it."""
-    previous = fold(MARKER.sub("", plan.previous or ""))
-    fresh = [c for c in plan.answering if not previous or fold(c.text) not in previous] or plan.answering
+    previous = _said(plan)
+    fresh = [c for c in plan.answering if not previous or fold(strip_opener(c.text)) not in previous]
+    fresh = fresh or plan.answering
     first = fresh[0]
     said = fold(first.text)
     assert plan.gate is not None
@@ -72,7 +78,8 @@ def _pick(plan: Plan) -> list[Candidate]:
 def _quote(plan: Plan, candidate: Candidate) -> str:
     assert plan.gate is not None
     passage = plan.passages[candidate.rank]
-    return absolute_dates(excerpt(plan.gate, candidate), _day(passage)) + f"[{candidate.rank + 1}]"
+    quoted = excerpt(plan.gate, candidate, said=_said(plan))
+    return absolute_dates(quoted, _day(passage)) + f"[{candidate.rank + 1}]"
 
 
 def _elsewhere(plan: Plan, picks: list[Candidate], asked: DateRange) -> str:

@@ -56,17 +56,20 @@ class Gate:
         terms = {fold(w): lexical.idf(w) * (ASK_NOUN_WEIGHT if w in ASK_NOUNS else 1.0) for w in question.words}
         terms.update({fold(w): CONTEXT_WEIGHT * lexical.idf(w) for w in question.context if fold(w) not in terms})
         self.terms = {t: w for t, w in terms.items() if t}
+        self.own = {t: w for t, w in self.terms.items() if t in {fold(w) for w in question.words}}
         self.pieces = {t: {t[i : i + 2] for i in range(len(t) - 1)} for t in self.terms if len(t) >= 3}
         self.total = sum(self.terms.values()) or 1.0
         ceiling = lexical.idf("\x00")  # the idf of a word the archive never saw
         # a word found all over the archive (the city's own name) does not tell what is asked
-        self.focus = {fold(w) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
+        # places are checked on their own (the paper's city may be called 我市)
+        self.focus = {fold(w) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling} - set(question.places)
         self.sharp = self.terms
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
         plain = {fold(w) for w in question.plain}
-        self.rare = {t for t, w in own.items() if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and uncommon(t)}
+        self.rare = {t for t, w in own.items()
+                     if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and uncommon(t) and not re.search(r"\d", t)}
 
     def coverage(self, folded: str, focus_factor: float = 1.0, terms: dict[str, float] | None = None) -> float:
         """Share of the question's weighted words found in folded text (focus words counted ``focus_factor`` times)."""

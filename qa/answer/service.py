@@ -14,7 +14,7 @@ from qa import citations
 from qa.answer.extract import FRAMING, day_listing, extract
 from qa.answer.gate import Gate
 from qa.answer.model import NOT_FOUND, Answer, Plan, cite, finish, listed
-from qa.answer.question import Question, read_question
+from qa.answer.question import YEAR, Question, read_question
 from qa.followup import standalone
 from qa.llm import LLM
 from qa.rerank import Reranker
@@ -54,7 +54,13 @@ class Answerer:
         query = self._standalone(question, history or [], degraded)
         asked = read_question(question, context=query if query != question else "")
         previous = history[-1][1] if history else None
-        dated = None if filters and (filters.since or filters.until) else date_range(query, self._today())
+        explicit = bool(filters and (filters.since or filters.until))
+        dated = None if explicit else date_range(query, self._today())
+        if explicit or dated is not None:  # the period is searched as report dates, not as a word of the text
+            period = asked if explicit else read_question(question, context=query if query != question else "")
+            period.items = [i for i in period.items if not _past_year(i, dated, self._today(), explicit)]
+        else:
+            period = asked
         if dated and _ISSUE_Q.search(query) and dated.since == dated.until:
             listing = self._issue(dated)
             if listing:
@@ -64,11 +70,11 @@ class Answerer:
             since, until = dated.ints()
             if self.retriever.lexical.holds_dates(since, until):
                 scoped = Filters(since, until, list(filters.sources) if filters else [], keep_undated=True)
-                plan = self._gated(query, asked, k, scoped, timings)
+                plan = self._gated(query, period, k, scoped, timings)
                 if plan.relevant:
                     plan.dated, plan.notice, plan.previous = dated, notice, previous
                     return plan
-        plan = self._gated(query, asked, k, filters, timings)
+        plan = self._gated(query, period if explicit else asked, k, filters, timings)
         plan.elsewhere = dated
         plan.notice, plan.previous = notice, previous
         return plan
@@ -183,6 +189,14 @@ class Answerer:
             assert plan.dated is not None
             return listed(day_listing(plan.dated.label(), plan.passages), plan.passages)
         return finish(extract(plan), plan.passages, framing=FRAMING)
+
+
+def _past_year(item: str, dated: DateRange | None, today: date, explicit: bool) -> bool:
+    """Whether a named year (``2021年``) is the report period the search is already limited to."""
+    year = YEAR.fullmatch(item)
+    if not year or int(year.group(1)) > today.year:
+        return False
+    return explicit or (dated is not None and dated.since.year <= int(year.group(1)) <= dated.until.year)
 
 
 def _degraded_notice(exc: Exception) -> str:

@@ -1,0 +1,242 @@
+"""Answers a reader would sign: answerability, the answer first, lists, follow-ups, notices, what eval shows."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from index.settings import Settings
+from qa.answer import Answerer
+from qa.answer.compose import absolute_dates, strip_opener
+from qa.answer.question import fold, read_question
+from qa.cli import main
+from qa.evaluate import evaluate, first_sentence, load_questions
+from qa.services import build_services
+from qa.web import create_app
+
+DATA = Path(__file__).parent / "data"
+
+MEETING = """2023年4月7日◆星期五
+
+总第5153期
+
+## 市十六届政府第十六次常务会议召开
+
+■记者 林旭东
+
+本报讯 昨天上午，市长周军波主持召开市十六届政府第十六次常务会议。副市长戴建忠出席会议。会议审议了独山新材料产业园污水处理费调价方案。
+
+## 新仓镇首家民营研究院揭牌
+
+本报讯 近日，新仓镇首家民营研究院——领智产业技术研究院揭牌成立，研究院由三家企业共同出资约二亿元建设。市委书记仲旭东出席揭牌仪式。
+"""
+
+EARLIER = """2022年6月28日◆星期二
+
+总第4961期
+
+## 市政府召开第五次常务会议
+
+本报讯 昨天，市长周军波主持召开市十六届政府第五次常务会议。副市长戴建忠出席会议。会议研究了城际铁路建设。
+
+## 光伏产业园项目开工
+
+本报讯 昨天，平湖光伏产业园项目正式开工，项目总投资12亿元，计划两年内建成投产。市委书记祁海龙出席开工仪式。
+"""
+
+UNDATED = """## 垃圾分类工作成效明显
+
+今年以来，我市全面落实垃圾分类各项目标任务，1至5月全市生活垃圾总量增幅为-3.5%，城市生活垃圾分类处理率为92.04%。
+
+## 汽车产业项目签约
+
+此次合作将助推新能源汽车产业链的高质量发展，促进平湖汽车产业可持续、高
+
+市委书记仲旭东在讲话中说，平湖地理位置优越，处在4个万亿城市的中心，是浙江接轨上海的第一站。
+"""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Two dated issues and a page without a masthead, indexed with the fallback embedder."""
+    folder = tmp_path_factory.mktemp("pages")
+    for name, text in (("a.txt", MEETING), ("b.txt", EARLIER), ("c.txt", UNDATED)):
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings(index_dir=folder / "idx", embedding_model="hash", today=date(2024, 3, 1))
+    build_services(settings).ingestor().run([folder])
+    return settings
+
+
+@pytest.fixture(scope="module")
+def answerer(pages: Settings) -> Answerer:
+    return build_services(pages).answerer()
+
+
+def _first(text: str) -> str:
+    return first_sentence(text)
+
+
+# 1. Answerability ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "市十六届政府第十七次常务会议是谁主持的？",  # a neighbouring meeting
+    "领智产业技术研究院占地面积多少亩？",  # another figure of the same subject
+    "新仓镇驾校的学费是多少？",  # a fee the archive never printed
+    "平湖地铁1号线什么时候开通？",  # a topic the archive does not hold
+])
+def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
+    answer, _ = answerer.answer(question)
+    assert not answer.found and answer.text == "没有在档案中找到相关报道。"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("市十六届政府第十六次常务会议是谁主持的？", "周军波"),
+    ("新仓镇第一家民营研究院叫什么？", "领智产业技术研究院"),  # the page says 首家
+    ("研究院由几家企业共同出资？", "三家"),  # a Chinese numeral with the unit asked for
+    ("研究院由企业共同出资大约多少亿？", "二亿元"),  # 大约/约, 亿/亿元, 二 for 2
+])
+def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
+    answer, _ = answerer.answer(question)
+    assert answer.found and expected in _first(answer.text)
+
+
+def test_folding_and_question_reading() -> None:
+    assert fold("第十六次") == "第16次" and fold("首家") == "第1家" and fold("二〇二三年") == "2023年"
+    assert fold("大约二亿元") == fold("约2亿")
+    asked = read_question("市十六届政府第十七次常务会议是谁主持的？")
+    assert asked.kind == "person" and "第17次" in asked.items
+    assert read_question("有几支队伍参赛？").unit is not None
+
+
+def test_llm_is_not_called_for_a_refusal(pages: Settings) -> None:
+    answerer = build_services(pages).answerer()
+
+    class Boom:
+        def answer(self, *args: object) -> str:
+            raise AssertionError("the LLM must not be asked when the archive does not answer")
+
+    answerer.llm = Boom()  # type: ignore[assignment]
+    answer, _ = answerer.answer("市十六届政府第十七次常务会议是谁主持的？")
+    assert not answer.found
+
+
+# 2. Composition ------------------------------------------------------------------------------------
+
+def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("市十六届政府第十六次常务会议是谁主持的？")
+    assert "本报讯" not in answer.text and "记者" not in answer.text
+    assert "昨天（2023年4月6日）上午" in answer.text
+    assert "周军波" in _first(answer.text) and len(answer.text) <= 80
+    assert all(c.supported for c in answer.citations) and not answer.unsupported_sentences
+
+
+def test_openers_and_relative_dates() -> None:
+    assert strip_opener("本报讯（记者 林旭东）昨天上午，市长主持会议。") == "昨天上午，市长主持会议。"
+    assert strip_opener("据了解，项目总投资1亿元。") == "项目总投资1亿元。"
+    assert absolute_dates("今年以来，上月完成", 20230407) == "今年（2023年）以来，上月（2023年3月）完成"
+    assert absolute_dates("昨天下午", None) == "昨天下午"
+
+
+def test_a_sentence_cut_by_a_column_ends_in_an_ellipsis(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("此次合作将助推什么产业链的高质量发展？")
+    assert answer.found and "……" in answer.text
+    assert "高市委书记" not in answer.text
+
+
+def test_several_reports_newest_first(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("市长周军波主持召开了哪次常务会议？")
+    assert answer.found
+    text = answer.text
+    assert text.index("2023年4月7日") < text.index("2022年6月28日")
+
+
+# 4. Lists across articles ---------------------------------------------------------------------------
+
+def test_people_across_articles_are_collected(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("报道里出现过的市委书记都有谁？")
+    assert answer.found and "仲旭东" in answer.text and "祁海龙" in answer.text
+    assert len(answer.citations) >= 2
+
+
+def test_meetings_a_person_attended_are_named(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("副市长戴建忠出席过哪些会议？")
+    assert answer.found and "第十六次常务会议" in answer.text and "第五次常务会议" in answer.text
+
+
+def test_a_days_listing_is_checked_as_a_listing(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("2023年4月7日的报纸报道了哪些新闻？")
+    assert answer.found and "新仓镇首家民营研究院揭牌" in answer.text
+    assert all(c.supported for c in answer.citations) and not answer.unsupported_sentences
+
+
+# 5. Follow-ups -------------------------------------------------------------------------------------
+
+def test_follow_up_through_the_cli_chat(pages: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = "光伏产业园项目总投资多少？\n它计划什么时候建成投产？\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QA_EMBEDDING_MODEL", "hash")
+        patch.setattr("sys.stdin", __import__("io").StringIO(questions))
+        assert main(["--index", str(pages.index_dir), "chat", "--json"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert "12亿元" in first["text"] and "两年内" in second["text"]
+    assert second["text"] != first["text"]
+
+
+def test_follow_up_through_the_api_with_history(pages: Settings) -> None:
+    client = TestClient(create_app(build_services(pages)))
+    first = client.post("/api/ask", json={"question": "领智产业技术研究院由几家企业共同出资？"}).json()
+    second = client.post("/api/ask", json={
+        "question": "它的揭牌仪式有哪位市领导出席？",
+        "history": [["领智产业技术研究院由几家企业共同出资？", first["text"]]],
+    }).json()
+    assert "三家" in first["text"] and "仲旭东" in second["text"] and second["text"] != first["text"]
+
+
+# 6. Notices in the answer ---------------------------------------------------------------------------
+
+def test_a_period_without_reports_is_said_first(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("2021年城市生活垃圾分类处理率是多少？")
+    first = _first(answer.text)
+    assert first.startswith("档案中没有2021年的相关报道") and "未注明日期" in first and "92.04%" in first
+
+
+def test_no_notice_when_the_period_holds_reports(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("2022年6月光伏产业园项目总投资多少？")
+    assert answer.found and "档案中没有" not in answer.text and "12亿元" in _first(answer.text)
+
+
+# 7. What eval shows ---------------------------------------------------------------------------------
+
+def test_eval_reports_what_a_reader_sees(answerer: Answerer, tmp_path: Path) -> None:
+    questions = [
+        {"id": "q1", "question": "光伏产业园项目总投资多少？", "answers": ["12亿元"], "anchor": "项目总投资12亿元"},
+        {"id": "q2", "question": "市十六届政府第十七次常务会议是谁主持的？", "answers": [], "answerable": False},
+    ]
+    result = evaluate(answerer, questions, k=5)
+    assert result["answer_first_accuracy"] == 1.0 and result["refusal_accuracy"] == 1.0
+    assert set(result["answer_chars"]) == {"p50", "p95"} and result["answer_chars"]["p50"] <= 80
+    assert "12亿元" in result["questions"][0]["text"]
+    assert first_sentence("答案一。[1]其二。") == "答案一。" and first_sentence("共两篇：\n1. 甲[1]\n2. 乙[2]") == "1. 甲"
+
+
+def test_near_miss_questions_over_the_sample_pages(seeds_index: Path) -> None:
+    """Project data: near misses over seeds/ (same subject, another fact) and paraphrased answerable ones."""
+    answerer = build_services(Settings(index_dir=seeds_index, embedding_model="hash")).answerer()
+    result = evaluate(answerer, load_questions(DATA / "seeds_near_miss.jsonl"), k=10)
+    assert result["refusal_accuracy"] >= 0.85 and result["false_refusal_rate"] <= 0.1
+    assert result["answer_chars"]["p50"] <= 80
+
+
+def test_follow_up_questions_over_the_sample_pages(seeds_index: Path) -> None:
+    answerer = build_services(Settings(index_dir=seeds_index, embedding_model="hash")).answerer()
+    for line in (DATA / "followups.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        first, second = case["turns"]
+        earlier, _ = answerer.answer(first)
+        later, _ = answerer.answer(second, history=[(first, earlier.text)])
+        assert later.found and later.text != earlier.text, case["id"]
+        assert any(a in later.text for a in case["answers"]), case["id"]
