@@ -12,6 +12,7 @@ from qa.answer.question import fold, kind_hint
 EXCERPT_CHARS = 90  # an answer to a number/name/date/place question is about this long
 CUT = "……"
 
+LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
 REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _OPENER = re.compile(
@@ -71,7 +72,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
             if len(piece) > limit and j > i:
                 break
             kind = 0.4 if kind_hint(gate.question, piece) else 0.0
-            value = gate.coverage(fold(piece), focus_factor=2.0, terms=terms) + kind - 0.001 * len(piece)
+            value = gate.coverage(fold(piece), focus_factor=2.0, terms=terms) + kind - LENGTH_COST * len(piece)
             if repeated:  # told already: keep only the part the new question asks about
                 value -= 0.01 * len(piece) + (1.0 if j - i == len(clauses) - 1 else 0.0)
             if best is None or value > best[0]:

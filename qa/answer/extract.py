@@ -17,7 +17,8 @@ MAX_ITEMS = 6
 SECOND_RATIO = 0.6  # a second sentence must score this share of the first, and say something the first does not
 CLOSE_RATIO = 0.9  # ... or score nearly as well as the first (the archive cannot tell which of the two answers)
 PAIR_CHARS = 160
-LIST_RATIO = 0.75
+OPEN_KINDS = (None, "reason", "method")  # what/why/how: the fact is not of a kind a sentence can be checked for
+LIST_RATIO = 0.5
 UNDATED = "一篇未注明日期的报道称，"
 # the answer's own words around the quotes: removed before the quotes are checked against their sources
 FRAMING = re.compile(
@@ -65,11 +66,16 @@ def _pick(plan: Plan) -> list[Candidate]:
     said = fold(first.text)
     assert plan.gate is not None
     missing = {t for t in plan.gate.terms if t not in said and t in {fold(w) for w in plan.question.words}}
+    if plan.question.kind not in OPEN_KINDS and len(re.findall(r"[？?]", plan.question.text)) < 2:
+        # a number, name, date or place: one sentence says it, once per report when reports of several dates do
+        other_day = [c for c in fresh[1:] if c.score >= SECOND_RATIO * first.score
+                     and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])]
+        return [first, other_day[0]] if other_day else [first]
     for other in fresh[1:]:
         if other.score < SECOND_RATIO * first.score:
             break
         adds = {t for t in missing if t in fold(other.text)}
-        close = other.score >= CLOSE_RATIO * first.score
+        close = plan.question.kind in OPEN_KINDS and other.score >= CLOSE_RATIO * first.score
         if (adds or close) and fold(other.text) != said and len(first.text) + len(other.text) < PAIR_CHARS:
             return [first, other]
     return [first]
@@ -98,10 +104,13 @@ def _period(asked: DateRange) -> str:
 
 def _across(plan: Plan) -> str | None:
     """Items from every answering article, deduplicated and each cited; names first for 都有谁."""
+    assert plan.gate is not None
+    subject = plan.gate.rarest  # each item must name the subject itself (戴建忠), not only its surroundings
     best: dict[str, Candidate] = {}
     for c in plan.answering:
         key = str(plan.passages[c.rank].meta.get("article_id") or plan.passages[c.rank].chunk_id)
-        if key not in best and c.score >= LIST_RATIO * plan.answering[0].score:
+        named = subject is None or subject in fold(c.text)
+        if key not in best and named and c.score >= LIST_RATIO * plan.answering[0].score:
             best[key] = c
     items = list(best.values())[:MAX_ITEMS]
     if len(items) < 2:

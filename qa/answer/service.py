@@ -71,9 +71,9 @@ class Answerer:
             if self.retriever.lexical.holds_dates(since, until):
                 scoped = Filters(since, until, list(filters.sources) if filters else [], keep_undated=True)
                 plan = self._gated(query, period, k, scoped, timings)
-                if plan.relevant:
-                    plan.dated, plan.notice, plan.previous = dated, notice, previous
-                    return plan
+                # the period holds reports: answer from them or not at all (other dates would be a neighbour)
+                plan.dated, plan.notice, plan.previous = dated, notice, previous
+                return plan
         plan = self._gated(query, period if explicit else asked, k, filters, timings)
         plan.elsewhere = dated
         plan.notice, plan.previous = notice, previous
