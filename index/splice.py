@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import Protocol
+
+from index.tokenize import dictionary_cut, dictionary_frequency
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 FUNCTION_CHARS = frozenset("的了是在和与及有也就都而或被把对为以于之其这那个并向由从将要让给同跟请等即又还再已曾所可会各每该此")
@@ -34,25 +35,14 @@ class HasText(Protocol):
     text: str
 
 
-@cache
-def _jieba():  # type: ignore[no-untyped-def]
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
 def tokens(text: str) -> list[str]:
     """Return jieba's dictionary-only cut of text (no guessed words, so it repeats)."""
-    return list(_jieba().cut(text, HMM=False))
+    return dictionary_cut(text)
 
 
 def is_word(text: str) -> bool:
     """Return whether text is a word in jieba's dictionary."""
-    return bool(_jieba().dt.FREQ.get(text))
+    return dictionary_frequency(text) > 0
 
 
 def is_cjk(char: str) -> bool:

@@ -23,6 +23,16 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+def dictionary_cut(text: str) -> list[str]:
+    """Return jieba's dictionary-only cut of text (no guessed words, so it repeats)."""
+    return list(_jieba().cut(text, HMM=False))
+
+
+def dictionary_frequency(word: str) -> int:
+    """How often jieba's dictionary counts a word (0 for a word it does not know)."""
+    return int(_jieba().dt.FREQ.get(word) or 0)
+
+
 def cut(text: str) -> list[str]:
     """Return jieba's cut of text, punctuation and stopwords included."""
     return list(_jieba().lcut(text))

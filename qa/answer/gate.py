@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
+from index.tokenize import dictionary_frequency
 from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind, kind_hint
 from qa.retrieve import Passage
 
@@ -162,9 +163,7 @@ class Gate:
 
 def uncommon(word: str) -> bool:
     """Whether a word is a name or term rather than common Chinese (jieba's dictionary knows it as rare or not at all)."""
-    from index.tokenize import _jieba
-
-    return int(_jieba().dt.FREQ.get(word) or 0) < COMMON_FREQ
+    return dictionary_frequency(word) < COMMON_FREQ
 
 
 def _prior(passages: list[Passage], rank: int) -> float:
