@@ -8,7 +8,7 @@ from index.models import spoken_date
 from qa.answer.compose import absolute_dates, excerpt, strip_opener
 from qa.answer.gate import Candidate
 from qa.answer.model import Plan
-from qa.answer.question import _ROLE, fold
+from qa.answer.question import _ROLE, fold, holds_kind
 from qa.citations import MARKER
 from qa.retrieve import Passage
 from qa.when import DateRange
@@ -43,6 +43,8 @@ def extract(plan: Plan) -> str:
         quoted.sort(key=lambda item: -(_day(plan.passages[item[0].rank]) or 0))
         return "".join(_dated(plan.passages[c.rank]) + q for c, q in quoted)
     lead = UNDATED if plan.dated is not None and None in days else ""
+    if plan.question.kind == "date" and not lead and not holds_kind(plan.question, quoted[0][1]):
+        lead = _dated(plan.passages[picks[0].rank])  # the report's date is the only date there is
     return lead + "".join(q for _, q in quoted)
 
 
