@@ -9,11 +9,15 @@ from index.clean import ends_sentence
 from qa.answer.gate import Candidate, Gate
 from qa.answer.question import fold, kind_hint
 
-EXCERPT_CHARS = 90  # an answer to a number/name/date/place question is about this long
+EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
 CUT = "……"
 
+FACT_CHARS = 70  # ... and a number, date, name or place about this long
+KIND_CRISP = 1.0  # a clause holding the number, date, name or place asked for is kept before any other
+KIND_HINT = 0.4
 LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
 REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
+_EMPTY_BRACKETS = re.compile(r"[（(][，,、：:；;\s]*[）)]")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _OPENER = re.compile(
     r"^(?:本报讯|本报消息|本报综合消息|记者从[^，,]{2,20}获悉|据了解|据悉|据介绍|另悉|又讯|日前获悉)"
@@ -60,6 +64,9 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     sentence = strip_opener(candidate.text)
     clauses = _CLAUSE.findall(sentence) or [sentence]
     repeated = bool(said) and fold(sentence) in said
+    crisp = gate.question.kind in ("number", "date", "person", "place")
+    if crisp:
+        limit = min(limit, FACT_CHARS)
     terms = gate.own if repeated else gate.terms
     if repeated:
         limit = min(limit, REPEAT_CHARS)
@@ -71,7 +78,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
             piece = "".join(clauses[i : j + 1])
             if len(piece) > limit and j > i:
                 break
-            kind = 0.4 if kind_hint(gate.question, piece) else 0.0
+            kind = (KIND_CRISP if crisp else KIND_HINT) if kind_hint(gate.question, piece) else 0.0
             value = gate.coverage(fold(piece), focus_factor=2.0, terms=terms) + kind - LENGTH_COST * len(piece)
             if repeated:  # told already: keep only the part the new question asks about
                 value -= 0.01 * len(piece) + (1.0 if j - i == len(clauses) - 1 else 0.0)
@@ -82,13 +89,18 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     if gate.question.kind not in ("number", "date") and j + 1 < len(clauses) and \
             len("".join(clauses[i : j + 2])) <= limit * 1.3:
         j += 1  # what is asked about comes first, the answer after it: keep the next clause
-    piece = "".join(clauses[i : j + 1]).rstrip("，,；;：:")
+    piece = tidy("".join(clauses[i : j + 1])).rstrip("，,；;：:")
     return piece + CUT if j < len(clauses) - 1 else _close(piece)
+
+
+def tidy(text: str) -> str:
+    """Drop what extraction leaves empty: brackets with only punctuation inside, a leading comma."""
+    return _EMPTY_BRACKETS.sub("", text).strip().lstrip("，,、；;：:").strip()
 
 
 def _close(sentence: str) -> str:
     """A sentence that stops without its end (cut by a column break) ends in ``……``."""
-    sentence = sentence.strip()
+    sentence = tidy(sentence)
     if ends_sentence(sentence):
         return sentence
     if sentence.endswith(CUT):

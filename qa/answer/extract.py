@@ -15,8 +15,8 @@ from qa.when import DateRange
 
 MAX_ITEMS = 6
 SECOND_RATIO = 0.6  # a second sentence must score this share of the first, and say something the first does not
-CLOSE_RATIO = 0.9  # ... or score nearly as well as the first (the archive cannot tell which of the two answers)
 PAIR_CHARS = 160
+FRESH_RATIO = 0.8
 OPEN_KINDS = (None, "reason", "method")  # what/why/how: the fact is not of a kind a sentence can be checked for
 LIST_RATIO = 0.5
 UNDATED = "一篇未注明日期的报道称，"
@@ -39,10 +39,12 @@ def extract(plan: Plan) -> str:
         return _elsewhere(plan, picks, plan.elsewhere)
     quoted = [(c, _quote(plan, c)) for c in picks]
     days = {_day(plan.passages[c.rank]) for c in picks}
+    if plan.period and not plan.dated and None not in days:
+        days.add(0)  # the question named a year the reports are not from: say each report's date
     if len(days) > 1:
         quoted.sort(key=lambda item: -(_day(plan.passages[item[0].rank]) or 0))
         return "".join(_dated(plan.passages[c.rank]) + q for c, q in quoted)
-    lead = UNDATED if plan.dated is not None and None in days else ""
+    lead = UNDATED if (plan.dated or plan.period) and None in days else ""
     if plan.question.kind == "date" and not lead and not holds_kind(plan.question, quoted[0][1]):
         lead = _dated(plan.passages[picks[0].rank])  # the report's date is the only date there is
     return lead + "".join(q for _, q in quoted)
@@ -62,23 +64,27 @@ def _said(plan: Plan) -> str:
 def _pick(plan: Plan) -> list[Candidate]:
     """The best answering sentence (not the previous answer again) and a second one that adds to it."""
     previous = _said(plan)
+    best = plan.answering[0]
+    # a sentence quoted before gives way to another nearly as good; else it is quoted again, cut to what is new
     fresh = [c for c in plan.answering if not previous or fold(strip_opener(c.text)) not in previous]
-    fresh = fresh or plan.answering
+    fresh = fresh if fresh and fresh[0].score >= FRESH_RATIO * best.score else plan.answering
     first = fresh[0]
     said = fold(first.text)
     assert plan.gate is not None
     missing = {t for t in plan.gate.terms if t not in said and t in {fold(w) for w in plan.question.words}}
+    # reports of several dates that answer: each with its date (the newest first, see ``extract``)
+    other_day = [c for c in fresh[1:] if c.score >= SECOND_RATIO * first.score
+                 and _day(plan.passages[c.rank]) and _day(plan.passages[first.rank])
+                 and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])]
+    if other_day:
+        return [first, other_day[0]]
     if plan.question.kind not in OPEN_KINDS and len(re.findall(r"[？?]", plan.question.text)) < 2:
-        # a number, name, date or place: one sentence says it, once per report when reports of several dates do
-        other_day = [c for c in fresh[1:] if c.score >= SECOND_RATIO * first.score
-                     and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])]
-        return [first, other_day[0]] if other_day else [first]
+        return [first]  # a number, name, date or place: one sentence says it
     for other in fresh[1:]:
         if other.score < SECOND_RATIO * first.score:
             break
         adds = {t for t in missing if t in fold(other.text)}
-        close = plan.question.kind in OPEN_KINDS and other.score >= CLOSE_RATIO * first.score
-        if (adds or close) and fold(other.text) != said and len(first.text) + len(other.text) < PAIR_CHARS:
+        if adds and fold(other.text) != said and len(first.text) + len(other.text) < PAIR_CHARS:
             return [first, other]
     return [first]
 

@@ -12,6 +12,13 @@ from index.tokenize import dictionary_frequency
 from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind, kind_hint
 from qa.retrieve import Passage
 
+# how a sentence is ranked among those that answer: its own share of the question (focus words counted
+# FOCUS_FACTOR times), the share held with its neighbours and title, the kind of fact, the passage's rank
+FOCUS_FACTOR = 2.0
+SUBJECT_WEIGHT = 0.5
+KIND_WEIGHT = 0.3
+PRIOR_WEIGHT = 0.25
+ITEM_WEIGHT = 0.3
 CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate the subject, the new words decide
 ASK_NOUN_WEIGHT = 0.3  # 特点, 影响: the report states the thing, seldom the word
 RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must be in the passage, at least in part
@@ -125,14 +132,15 @@ class Gate:
         for i, (start, end) in enumerate(spans):
             window = title + "".join(folded[max(0, i - 1) : i + 2])
             subject = self.coverage(window)
-            local = self.coverage(folded[i], focus_factor=2.0, terms=self.sharp)
+            local = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=self.sharp)
             # a report that tells of an event without its date tells it happened by the report's date
             kind_ok = holds_kind(self.question, passage.text[start:end]) or (
                 self.question.kind == "date" and bool(passage.meta.get("date")))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items)
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = kind_hint(self.question, passage.text[start:end])
-            score = local + 0.5 * subject + (0.3 if hint else 0.0) + 0.25 * prior + 0.3 * named
+            score = local + SUBJECT_WEIGHT * subject + (KIND_WEIGHT if hint else 0.0) + PRIOR_WEIGHT * prior \
+                + ITEM_WEIGHT * named
             focus_ok = not (self.question.needs_focus and self.focus) or (any(self._held(t, folded[i]) >= 0.5 for t in self.focus)
                                                          and all(self._held(t, window) >= 0.5 for t in self.focus))
             rare_near = self.rarest is None or self._held(self.rarest, window) >= 0.5

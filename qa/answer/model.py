@@ -105,6 +105,7 @@ class Plan:
     gate: Gate | None = None
     dated: DateRange | None = None
     elsewhere: DateRange | None = None  # the asked period held no answer: quoted from other dates
+    period: DateRange | None = None  # the period the question named, whatever was found
     notice: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     listing: bool = False

@@ -75,7 +75,9 @@ class Answerer:
                 plan.dated, plan.notice, plan.previous = dated, notice, previous
                 return plan
         plan = self._gated(query, period if explicit else asked, k, filters, timings)
-        plan.elsewhere = dated
+        # a bare year names the year of the fact (2020年的用水量), not of the report: no notice for it
+        plan.elsewhere = dated if dated is not None and not _bare_year(dated) else None
+        plan.period = dated
         plan.notice, plan.previous = notice, previous
         return plan
 
@@ -189,6 +191,10 @@ class Answerer:
             assert plan.dated is not None
             return listed(day_listing(plan.dated.label(), plan.passages), plan.passages)
         return finish(extract(plan), plan.passages, framing=FRAMING)
+
+
+def _bare_year(dated: DateRange) -> bool:
+    return not dated.relative and YEAR.fullmatch(dated.phrase.strip()) is not None
 
 
 def _past_year(item: str, dated: DateRange | None, today: date, explicit: bool) -> bool:
