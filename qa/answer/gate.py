@@ -41,10 +41,8 @@ class Candidate:
     subject: float
     kind_ok: bool
     items_ok: bool
-    passage_cover: float = 0.0
     rare_ok: bool = True
     focus_ok: bool = True
-    rare_near: bool = True
 
     @property
     def answers(self) -> bool:
@@ -126,7 +124,6 @@ class Gate:
         title = fold(passage.meta.get("title") or "")
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
-        passage_cover = self.coverage(whole)
         rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text)
         out = []
         for i, (start, end) in enumerate(spans):
@@ -134,18 +131,18 @@ class Gate:
             subject = self.coverage(window)
             local = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=self.sharp)
             # a report that tells of an event without its date tells it happened by the report's date
-            kind_ok = holds_kind(self.question, passage.text[start:end]) or (
-                self.question.kind == "date" and bool(passage.meta.get("date")))
+            sentence = passage.text[start:end]
+            found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
+            kind_ok = found_kind or (self.question.kind == "date" and bool(passage.meta.get("date")))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items)
             named = sum(1 for item in self.question.items if item in folded[i])
-            hint = kind_hint(self.question, passage.text[start:end])
+            hint = kind_hint(self.question, sentence) if self.question.kind in ("reason", "method") else found_kind
             score = local + SUBJECT_WEIGHT * subject + (KIND_WEIGHT if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named
             focus_ok = not (self.question.needs_focus and self.focus) or (any(self._held(t, folded[i]) >= 0.5 for t in self.focus)
                                                          and all(self._held(t, window) >= 0.5 for t in self.focus))
-            rare_near = self.rarest is None or self._held(self.rarest, window) >= 0.5
-            out.append(Candidate(rank, start, end, passage.text[start:end].strip(), score, subject, kind_ok, items_ok,
-                                 passage_cover, rare_ok, focus_ok, rare_near))
+            out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
+                                 focus_ok))
         return out
 
     def _item_found(self, item: str, sentence: str, window: str, whole: str, passage: Passage) -> bool:
