@@ -218,7 +218,7 @@ class Ingestor:
     def _embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
         import numpy as np
 
-        step = 512
+        step = 4096  # a GPU keeps busy across batches; the CPU sees the same work
         parts = [
             self.embedder.embed_documents(texts[i : i + step])
             for i in self._bar_chunks(list(range(0, len(texts), step)), "embed", step)

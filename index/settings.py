@@ -28,6 +28,17 @@ class Settings(BaseSettings):
         False, description="Allow fetching the embedding model from the model hub (else local cache/folder only)."
     )
     embedding_batch_size: int = Field(64, description="Texts per embedding batch.")
+    embedding_device: str = Field("auto", description="Device for the embedding and rerank models: auto (CUDA, then MPS, else CPU), cpu, cuda, cuda:1, mps.")
+    embedding_devices: str = Field(
+        "", description="Comma-separated devices (cuda:0,cuda:1 or cpu,cpu) for multi-process encoding of large ingests; empty = one process."
+    )
+    query_prompt: str | None = Field(
+        None, description="Text put before each question for the embedding model; unset = the model's own query prompt "
+        "(e5: 'query: '), or bge-*-zh's retrieval instruction for folders that define none."
+    )
+    document_prompt: str | None = Field(
+        None, description="Text put before each passage for the embedding model; unset = the model's own document prompt."
+    )
     paper_name: str = Field("嘉兴日报·平湖版", description="Newspaper name shown in citations.")
     chunk_size: int = Field(400, description="Target chunk length in characters.")
     chunk_max: int = Field(500, description="Hard upper bound of a chunk in characters.")

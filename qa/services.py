@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from index.embed import Embedder, LazyEmbedder
+from index.embed import Embedder, EmbedderConfig, LazyEmbedder
 from index.ingest import Ingestor
 from index.manifest import Manifest
 from index.settings import Settings
@@ -42,7 +42,7 @@ class Services:
                               settings.window_weight, settings.rerank_depth)
         return Answerer(
             retriever, k=settings.top_k, min_coverage=settings.min_coverage, llm=build_llm(settings),
-            reranker=load_reranker(settings.rerank_model, settings.embedding_download),
+            reranker=load_reranker(settings.rerank_model, settings.embedding_download, settings.embedding_device),
             rerank_candidates=settings.rerank_candidates, today=settings.today,
             home=home_places(settings.paper_name),
         )
@@ -69,7 +69,14 @@ def home_places(paper: str) -> tuple[str, ...]:
 def build_services(settings: Settings) -> Services:
     """Build the embedder, store and manifest for the configured index folder."""
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    embedder = LazyEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download)
+    embedder = LazyEmbedder(embedder_config(settings))
     manifest = Manifest(settings.index_dir)
     store = ChromaStore(settings.index_dir, embedder, manifest, settings.chroma_url)
     return Services(settings, embedder, store, manifest)
+
+
+def embedder_config(settings: Settings) -> EmbedderConfig:
+    """The embedding model's settings as the embedder takes them."""
+    devices = tuple(d.strip() for d in settings.embedding_devices.split(",") if d.strip())
+    return EmbedderConfig(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download,
+                          settings.embedding_device, devices, settings.query_prompt, settings.document_prompt)
