@@ -26,6 +26,7 @@ class LexicalIndex:
         self.sources = sources
         self.generation = generation
         self._idf: np.ndarray | None = None
+        self._df: np.ndarray | None = None
         self._by_id = by_id  # (ids sorted, their rows): a lookup without a dict of every id
 
     def scores(self, tokens: list[str], mask: np.ndarray | None = None) -> np.ndarray:
@@ -65,13 +66,24 @@ class LexicalIndex:
         i = vocab.get(token)
         return float(self._idf[i]) if i is not None and i < len(self._idf) else float(np.log(1 + (n + 0.5) / 0.5))
 
-    def _compute_idf(self) -> np.ndarray:
+    def doc_frequency(self, token: str) -> int:
+        """Return how many chunks hold a token (0 for unseen tokens)."""
+        if self._df is None:
+            self._df = self._compute_df()
+        vocab: dict[str, int] = self.bm25.vocab_dict if self.bm25 is not None else {}  # type: ignore[attr-defined]
+        i = vocab.get(token)
+        return int(self._df[i]) if i is not None and i < len(self._df) else 0
+
+    def _compute_df(self) -> np.ndarray:
         if self.bm25 is None:
-            return np.zeros(0)
-        indptr = np.asarray(self.bm25.scores["indptr"])  # type: ignore[attr-defined]
-        df = np.diff(indptr)
+            return np.zeros(0, dtype=np.int64)
+        return np.diff(np.asarray(self.bm25.scores["indptr"]))  # type: ignore[attr-defined]
+
+    def _compute_idf(self) -> np.ndarray:
+        if self._df is None:
+            self._df = self._compute_df()
         n = len(self.ids)
-        return np.log(1 + (n - df + 0.5) / (df + 0.5))
+        return np.log(1 + (n - self._df + 0.5) / (self._df + 0.5))
 
     def mask(self, since: int | None, until: int | None, sources: list[str] | None,
              keep_undated: bool = False) -> np.ndarray | None:

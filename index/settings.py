@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     fallback_dense_weight: float = Field(
         0.1, description="Weight of dense results against BM25 when the fallback embedder serves them."
     )
+    fusion_peak_damp: float = Field(
+        0.5, description="Share of the dense weight taken away when BM25's best score stands alone (1 - second/best = 1)."
+    )
+    fusion_exact_damp: float = Field(
+        0.6, description="Factor on the dense weight when a rare archive term or a number carries the question."
+    )
     window_weight: float = Field(
         0.2, description="Weight of the best two-sentence coverage of the question in a passage's score."
     )

@@ -13,7 +13,7 @@ from index.embed import Embedder
 from index.lexical import LexicalIndex
 from index.store import ChromaStore
 from index.tokenize import tokenize
-from qa.relevance import Weights
+from qa.relevance import ASKING, Weights, question_words
 
 RRF_K = 60
 log = logging.getLogger(__name__)
@@ -70,20 +70,73 @@ def fuse_rankings(rankings: list[list[str]], weights: list[float] | None = None,
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
+@dataclass
+class Fusion:
+    """How much dense search counts against BM25 for one question.
+
+    One constant loses either way: dense vectors find the article a question paraphrases, and bury the
+    one whose rare exact term (a name, a number, a code) the question hinges on. So the dense weight
+    starts from ``dense_weight`` and is lowered when BM25 has one clear winner (its best score far
+    above the second) and when the question holds a term that only a handful of chunks contain or a
+    number; a question BM25 cannot separate keeps the full weight.
+    """
+
+    dense_weight: float = 1.0
+    peak_damp: float = 0.5
+    exact_damp: float = 0.6
+    rare_share: float = 0.002  # a term in at most this share of chunks (and at least one) is rare
+
+    def weight(self, question: str, bm25: list[tuple[str, float]], index: LexicalIndex) -> float:
+        """Return the dense weight for this question."""
+        if not bm25:
+            return self.dense_weight
+        second = bm25[1][1] if len(bm25) > 1 else 0.0
+        peak = 1.0 - second / bm25[0][1] if bm25[0][1] > 0 else 0.0
+        weight = self.dense_weight * (1.0 - self.peak_damp * peak)
+        return weight * self.exact_damp if self.exact(question, index) else weight
+
+    def exact(self, question: str, index: LexicalIndex) -> bool:
+        """Whether a rare archive term or a number carries the question."""
+        limit = max(3, int(self.rare_share * len(index.ids)))
+        for term in set(question_words(question)):
+            if ASKING.search(term):
+                continue
+            if any(c.isdigit() for c in term) or len(term) > 1 and 0 < index.doc_frequency(term.lower()) <= limit:
+                return True
+        return False
+
+
+def order_pool(pool: list[str], found: dict[str, tuple[str, dict[str, Any], float]], lex: dict[str, float],
+               windows: dict[str, float], dense_weight: float, window_weight: float) -> list[Passage]:
+    """Order a fused pool by one score: BM25 and dense similarity (each over the pool's best) plus the window share."""
+    top_lex = max((lex.get(cid, 0.0) for cid in pool), default=0.0) or 1.0
+    top_dense = max((max(found[cid][2], 0.0) for cid in pool if cid in found), default=0.0) or 1.0
+    passages = []
+    for cid in pool:
+        if cid not in found:
+            continue
+        text, meta, sim = found[cid]
+        score = (lex.get(cid, 0.0) / top_lex + dense_weight * max(sim, 0.0) / top_dense
+                 + window_weight * windows.get(cid, 0.0))
+        passages.append(Passage(cid, text, meta, score))
+    passages.sort(key=lambda p: -p.score)
+    return passages
+
+
 class Retriever:
     """Hybrid search over one index folder; reloads BM25 when the index generation changes.
 
     BM25 and dense search each return ``candidates`` chunks under the same filters; reciprocal-rank
     fusion of the two lists picks a pool of ``depth`` chunks, and the pool is ordered by one score:
     the BM25 score and the dense similarity (each divided by the best in the pool, dense weighted by
-    ``dense_weight``) plus ``window_weight`` times the share of the question's weighted words found
-    in two consecutive sentences of the chunk (the answer usually sits in one place).
+    the question's ``Fusion`` weight) plus ``window_weight`` times the share of the question's
+    weighted words found in two consecutive sentences of the chunk (the answer usually sits in one place).
     """
 
     def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder, candidates: int = 50,
-                 dense_weight: float = 1.0, window_weight: float = 0.2, depth: int = 20) -> None:
+                 fusion: Fusion | None = None, window_weight: float = 0.2, depth: int = 20) -> None:
         self.index_dir = index_dir
-        self.dense_weight = dense_weight
+        self.fusion = fusion or Fusion()
         self.window_weight = window_weight
         self.depth = depth
         self.store = store
@@ -104,8 +157,17 @@ class Retriever:
     def search(self, query: str, k: int, filters: Filters | None = None,
                timings: dict[str, float] | None = None) -> list[Passage]:
         """Return the top k passages for a query."""
-        filters = filters or Filters()
         started = time.perf_counter()
+        found = self.gather(query, filters, max(k, self.depth))
+        passages = order_pool(found.pool, found.found, found.lex, found.windows, found.weight, self.window_weight)
+        if timings is not None:
+            timings["retrieval_ms"] = (time.perf_counter() - started) * 1000
+        return passages[:k]
+
+    def gather(self, query: str, filters: Filters | None = None, depth: int | None = None,
+               fusion: Fusion | None = None) -> Gathered:
+        """Run both searches and fetch the fused pool (``depth`` chunks; every candidate when None)."""
+        filters = filters or Filters()
         index = self.lexical
         mask = index.mask(filters.since, filters.until, filters.sources, filters.keep_undated)
         lexical_scores = index.scores(tokenize(query), mask)
@@ -115,19 +177,25 @@ class Retriever:
             dense = self.store.query(vector, self.candidates * 4, filters.where(), filters.admits)[: self.candidates]
         else:
             dense = self.store.query(vector, self.candidates, filters.where())
-        pool = fuse_rankings([[c for c, _ in bm25], [c for c, _ in dense]], [1.0, self.dense_weight])
-        found = self.store.get_scored([cid for cid, _ in pool[: max(k, self.depth)]], vector)
-        weights = Weights(query, index)
+        weight = (fusion or self.fusion).weight(query, bm25, index)
+        pool = [cid for cid, _ in fuse_rankings([[c for c, _ in bm25], [c for c, _ in dense]], [1.0, weight])]
+        pool = pool[:depth] if depth is not None else pool
+        found = self.store.get_scored(pool, vector)
+        words = Weights(query, index)
         rows = {cid: index.row(cid) for cid in found}
         lex = {cid: float(lexical_scores[row]) if row is not None else 0.0 for cid, row in rows.items()}
-        top_lex = max(lex.values(), default=0.0) or 1.0
-        top_dense = max((max(sim, 0.0) for _, _, sim in found.values()), default=0.0) or 1.0
-        passages = []
-        for cid, (text, meta, sim) in found.items():
-            score = (lex[cid] / top_lex + self.dense_weight * max(sim, 0.0) / top_dense
-                     + self.window_weight * weights.best_window(text))
-            passages.append(Passage(cid, text, meta, score))
-        passages.sort(key=lambda p: -p.score)
-        if timings is not None:
-            timings["retrieval_ms"] = (time.perf_counter() - started) * 1000
-        return passages[:k]
+        windows = {cid: words.best_window(text) for cid, (text, _, _) in found.items()}
+        return Gathered(pool, found, lex, windows, weight, bm25, dense)
+
+
+@dataclass
+class Gathered:
+    """What both searches found for one question: the fused pool with its texts, scores and window shares."""
+
+    pool: list[str]
+    found: dict[str, tuple[str, dict[str, Any], float]]
+    lex: dict[str, float]
+    windows: dict[str, float]
+    weight: float
+    bm25: list[tuple[str, float]]
+    dense: list[tuple[str, float]]

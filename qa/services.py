@@ -14,7 +14,7 @@ from index.store import ChromaStore
 from qa.answer import Answerer
 from qa.llm import build_llm
 from qa.rerank import load_reranker
-from qa.retrieve import Retriever
+from qa.retrieve import Fusion, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ class Services:
         self.store.warm()
         settings = self.settings
         weight = settings.fallback_dense_weight if self.embedder.fallback else settings.dense_weight
-        retriever = Retriever(settings.index_dir, self.store, self.embedder, settings.candidates, weight,
+        fusion = Fusion(weight, settings.fusion_peak_damp, settings.fusion_exact_damp)
+        retriever = Retriever(settings.index_dir, self.store, self.embedder, settings.candidates, fusion,
                               settings.window_weight, settings.rerank_depth)
         return Answerer(
             retriever, k=settings.top_k, min_coverage=settings.min_coverage, llm=build_llm(settings),

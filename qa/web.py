@@ -15,11 +15,12 @@ from typing import Any
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from index.models import int_to_date, parse_day
 from index.settings import Settings
 from qa.chat_ui import CSS, build_chat, newspaper_citation, render_article, render_page, sse
+from qa.followup import message_text, turns
 from qa.retrieve import Filters
 from qa.services import Services, build_services
 
@@ -34,21 +35,23 @@ def app_version() -> str:
         return "0+unknown"
 
 
-class AskRequest(BaseModel):
-    """Body of ``POST /api/ask`` and ``/api/ask/stream``."""
-
-    question: str
-    k: int | None = None
-    history: list[tuple[str, str]] = []
-    since: str | None = None
-    until: str | None = None
-
-
 class ChatMessage(BaseModel):
     """One message of an OpenAI chat request."""
 
     role: str
     content: str | list[dict[str, Any]] = ""
+
+
+class AskRequest(BaseModel):
+    """Body of ``POST /api/ask`` and ``/api/ask/stream``."""
+
+    question: str
+    k: int | None = None
+    history: list[tuple[str, str] | ChatMessage] = Field(
+        [], description="Earlier turns: [question, answer] pairs or OpenAI-style {role, content} messages."
+    )
+    since: str | None = None
+    until: str | None = None
 
 
 class ChatRequest(BaseModel):
@@ -82,28 +85,13 @@ class RateLimiter:
             return 0
 
 
-def _text(content: str | list[dict[str, Any]]) -> str:
-    if isinstance(content, str):
-        return content
-    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-
-
 def split_chat(messages: list[ChatMessage]) -> tuple[str, list[tuple[str, str]]]:
-    """The last user message is the question; earlier user/assistant pairs are the history."""
-    turns: list[tuple[str, str]] = []
-    pending: str | None = None
-    question = ""
-    for message in messages:
-        if message.role == "user":
-            if pending is not None:
-                turns.append((pending, ""))
-            pending = _text(message.content)
-        elif message.role == "assistant" and pending is not None:
-            turns.append((pending, _text(message.content)))
-            pending = None
-    if pending is not None:
-        question = pending
-    return question, turns
+    """The last user message is the question; the messages before it are the history."""
+    last = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    if last < 0:
+        return "", []
+    question = message_text(messages[last].content)
+    return question, turns([m.model_dump() for m in messages[:last]])
 
 
 def sources_footer(answer: dict[str, Any], paper: str) -> str:
@@ -163,7 +151,7 @@ def create_app(services: Services) -> Any:
     @app.post("/api/ask", dependencies=[Depends(guard)])
     def ask(request: AskRequest) -> dict[str, Any]:
         filters = filters_of(request.since, request.until)
-        answer, _ = answerer.answer(request.question, k=request.k, filters=filters, history=request.history)
+        answer, _ = answerer.answer(request.question, k=request.k, filters=filters, history=turns(request.history))
         return answer.to_dict()
 
     @app.post("/api/ask/stream", dependencies=[Depends(guard)])
@@ -171,7 +159,7 @@ def create_app(services: Services) -> Any:
         filters = filters_of(request.since, request.until)
 
         def events() -> Iterator[str]:
-            for event in answerer.stream(request.question, k=request.k, filters=filters, history=request.history):
+            for event in answerer.stream(request.question, k=request.k, filters=filters, history=turns(request.history)):
                 name = "done" if event["event"] == "answer" else event["event"]
                 payload = event.get("answer") or {k: v for k, v in event.items() if k != "event"}
                 yield sse(name, payload)

@@ -42,6 +42,7 @@ class Answerer:
         self.today = today
         self.depth = depth
         self.home = home
+        self._llm_step: Any = None
 
     # -- retrieval ---------------------------------------------------------------------------------
 
@@ -160,13 +161,29 @@ class Answerer:
             return Answer(NOT_FOUND, False)
         if plan.listing or self.llm is None:
             return self._extractive_answer(plan)
-        try:
-            return self._from_llm(self.llm.answer(plan.query, plan.passages), plan)
-        except Exception as exc:  # noqa: BLE001 - endpoint down, timeout, bad reply: extractive instead
-            log.warning("LLM failed, answering extractively: %s", exc)
-            answer = self._extractive_answer(plan)
-            answer.degraded = _degraded_notice(exc)
-            return answer
+        if self._llm_step is None:
+            from langchain_core.runnables import RunnableLambda
+
+            # endpoint down, timeout, bad reply: the extractive answer instead, with a notice saying why
+            self._llm_step = RunnableLambda(self._llm_answer, name="llm_answer").with_fallbacks(
+                [RunnableLambda(self._fallback_answer, name="extractive_answer")], exception_key="error")
+        return self._llm_step.invoke({"plan": plan})  # type: ignore[no-any-return]
+
+    def _llm_answer(self, inputs: dict[str, Any]) -> Answer:
+        plan: Plan = inputs["plan"]
+        assert self.llm is not None
+        return self._from_llm(self.llm.answer(plan.query, plan.passages), plan)
+
+    def _fallback_answer(self, inputs: dict[str, Any]) -> Answer:
+        error: Exception = inputs["error"]
+        log.warning("LLM failed, answering extractively: %s", error)
+        answer = self._extractive_answer(inputs["plan"])
+        answer.degraded = _degraded_notice(error)
+        return answer
+
+    def respond(self, plan: Plan) -> Answer:
+        """The answer to a plan: a refusal, a day's listing, the extractive answer or the LLM's (checked)."""
+        return self._respond(plan)
 
     def _from_llm(self, text: str, plan: Plan) -> Answer:
         if NOT_FOUND.rstrip("。") in text and not citations.MARKER.search(text):
