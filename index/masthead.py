@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.dates import make_date
+
+_PAPER = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,6}(?:日报|晚报|都市报|商报|时报))社?(?![\u4e00-\u9fff])")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[◆◇·•\s]*\s*(?:星期|周)[一二三四五六日天]")
 _ISSUE = re.compile(r"总\s*第\s*(\d+)\s*期")
 _PAGE_LABEL = re.compile(r"^#*\s*([\u4e00-\u9fffA-Z0-9]{1,6}版)\s*$")
@@ -34,6 +37,7 @@ class Masthead:
     date: str | None = None
     issue: int | None = None
     page: str | None = None
+    paper: str | None = None
 
 
 def read_masthead(lines: list[str]) -> Masthead:
@@ -41,9 +45,10 @@ def read_masthead(lines: list[str]) -> Masthead:
     head = Masthead()
     for line in lines:
         if head.date is None and (match := _DATE.search(line)):
-            year, month, day = (int(g) for g in match.groups())
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                head.date = f"{year:04d}-{month:02d}-{day:02d}"
+            found = make_date(*(int(g) for g in match.groups()))
+            head.date = found.isoformat() if found else None
+        if head.paper is None and (match := _PAPER.search(line)):
+            head.paper = match.group(1)
         if head.issue is None and (match := _ISSUE.search(line)):
             head.issue = int(match.group(1))
         if head.page is None and (match := _PAGE_LABEL.match(line.strip())):

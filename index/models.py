@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from index.dates import parse_date
 
 
 def stable_id(*parts: str, length: int = 16) -> str:
@@ -59,8 +60,9 @@ class Chunk:
             "source": art.source,
             "file": art.file,
             "title": art.title,
+            "paper": art.paper,
             "subtitle": art.subtitle,
-            "date": date_to_int(art.date),
+            "date": date_to_int(art.date) or UNDATED,  # a value, so that date filters run inside Chroma
             "issue": art.issue,
             "page": art.page,
             "ordinal": self.ordinal,
@@ -78,6 +80,9 @@ class Chunk:
         art = self.article
         context = " ".join(part for part in (art.paper, spoken_date(art.date), art.title) if part)
         return f"{context}\n{self.text}" if context else self.text
+
+
+UNDATED = 0  # the ``date`` of a chunk whose page prints no date
 
 
 def date_to_int(date: str | None) -> int | None:
@@ -99,7 +104,10 @@ def parse_day(value: str | None) -> int | None:
     """Read a user's ``YYYY-MM-DD`` as the int ``YYYYMMDD``; blank is None, anything else a ValueError."""
     if not value or not value.strip():
         return None
-    return date_to_int(datetime.date.fromisoformat(value.strip()).isoformat())
+    found = parse_date(value)
+    if found is None:
+        raise ValueError(f"not a date: {value!r} (write YYYY-MM-DD)")
+    return date_to_int(found.isoformat())
 
 
 def int_to_date(value: int | None) -> str | None:

@@ -65,6 +65,7 @@ def parse_page(text: str, source: str) -> list[Article]:
                 issue=head.issue,
                 page=head.page,
                 text=body,
+                paper=head.paper,
             )
         )
     return articles

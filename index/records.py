@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from index.dates import iso_date
 from index.models import Article, stable_id
 from index.parse import parse_page
 from index.read import SourceFile, iter_records
-
-_DATE = re.compile(r"^\s*(\d{4})\s*(?:-|/|年)\s*(\d{1,2})\s*(?:-|/|月)\s*(\d{1,2})")
-
-
-def parse_date(value: Any) -> str | None:
-    """Read ``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` or ``YYYY年M月D日`` as ``YYYY-MM-DD``; else None."""
-    if not isinstance(value, str) or not (match := _DATE.match(value)):
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def record_article(record: dict[str, Any], source: SourceFile) -> Article:
@@ -35,11 +23,11 @@ def record_article(record: dict[str, Any], source: SourceFile) -> Article:
         source=str(record.get("source") or source.name),
         title=str(title).strip() if title else None,
         text=text,
-        date=parse_date(record.get("date")),
+        date=iso_date(record.get("date")),
         issue=int(issue) if isinstance(issue, int) or (isinstance(issue, str) and issue.isdigit()) else None,
         page=str(page) if page not in (None, "") else None,
         file=source.key,
-        paper=str(record["source"]).strip() if record.get("source") else None,
+        paper=str(record.get("paper") or record.get("source") or "").strip() or None,
     )
 
 
@@ -50,5 +38,13 @@ def source_articles(source: SourceFile, paper: str | None = None) -> list[Articl
     articles = parse_page(source.text, source.name)
     for article in articles:
         article.file = source.key
-        article.paper = paper
+        article.paper = edition(article.paper, paper)
     return articles
+
+
+def edition(printed: str | None, configured: str | None) -> str | None:
+    """The paper a page belongs to: the name its masthead prints, or the configured one when that names an
+    edition of it (嘉兴日报 printed, 嘉兴日报·平湖版 configured) or nothing is printed."""
+    if printed and not (configured and configured.startswith(printed)):
+        return printed
+    return configured

@@ -19,7 +19,7 @@ import numpy as np
 
 from index.embed import Embedder
 from index.manifest import Manifest
-from index.models import Chunk
+from index.models import UNDATED, Chunk
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,15 @@ class ChromaStore:
         return self.client.get_or_create_collection(
             COLLECTION,
             configuration={"hnsw": {"space": "cosine"}, "embedding_function": None},
-            metadata={"embedder": self.embedder_name},
+            metadata={"embedder": self.embedder_name, "undated": UNDATED},
             embedding_function=None,
         )
+
+    @property
+    def dates_everywhere(self) -> bool:
+        """Whether every chunk carries a ``date`` (undated ones ``UNDATED``): collections made before that need
+        undated chunks kept in Python."""
+        return (self.collection.metadata or {}).get("undated") == UNDATED
 
     @property
     def built_with(self) -> str | None:

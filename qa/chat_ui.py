@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from index.models import parse_day
+from qa.citations import source_label
 from qa.relevance import question_words
 from qa.retrieve import Filters
 
@@ -36,13 +37,6 @@ def highlight(text: str, terms: list[str]) -> str:
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
 
 
-def newspaper_citation(paper: str, citation: dict[str, Any]) -> str:
-    """``《嘉兴日报·平湖版》2023-04-07 第5153期《标题》`` (not escaped)."""
-    issue = f" 第{citation['issue']}期" if citation.get("issue") else ""
-    page = f" {citation['page']}" if citation.get("page") else ""
-    return f"《{paper}》{citation.get('date') or '日期不详'}{issue}{page}《{citation.get('title') or '无标题'}》"
-
-
 def render_sources(answer: dict[str, Any], question: str, paper: str, base: str = "") -> str:
     """Notices, unsupported sentences and one card per cited passage, as escaped HTML."""
     parts = [f'<div class="notice">⚠️ {html.escape(text)}</div>'
@@ -56,7 +50,7 @@ def render_sources(answer: dict[str, Any], question: str, paper: str, base: str 
         link = (f'<a href="{base}/articles/{html.escape(str(c["article_id"]))}" target="_blank" rel="noopener">查看全文</a>'
                 if c.get("article_id") else "")
         parts.append(
-            f'<div class="card"><div class="{cls}">[{int(c["n"])}] {html.escape(newspaper_citation(paper, c))}{flag}</div>'
+            f'<div class="card"><div class="{cls}">[{int(c["n"])}] {html.escape(source_label(c, paper))}{flag}</div>'
             f"<blockquote>{highlight(c.get('text') or '', terms)}</blockquote>{link}</div>"
         )
     return f'<div class="sources">{"".join(parts)}</div>' if parts else ""
@@ -73,9 +67,7 @@ def render_answer_text(answer: dict[str, Any]) -> str:
 
 def render_article(article: dict[str, Any], paper: str, base: str = "") -> str:
     """A whole cleaned article as an HTML page, every field escaped."""
-    meta = " ".join(x for x in (
-        f"《{paper}》", article.get("date") or "日期不详", f"第{article['issue']}期" if article.get("issue") else "",
-        article.get("page") or "", article.get("source") or "") if x)
+    meta = source_label({**article, "title": None}, paper).removesuffix("《无标题》")
     paras = "".join(f"<p>{html.escape(p)}</p>" for p in (article.get("text") or "").split("\n") if p.strip())
     extra = "".join(f"<p class='meta'>{html.escape(article[k])}</p>" for k in ("subtitle", "byline") if article.get(k))
     page_link = f'<p><a href="{base}/articles/{html.escape(article["id"])}/page">查看整版原文</a></p>'

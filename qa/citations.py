@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from index.models import int_to_date
 from index.tokenize import words
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -12,6 +15,23 @@ _SENTENCE = re.compile(r".+?(?:[。！？!?；;…]+[”」』\"]?(?:\s*(?:\[\d{
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?:[万亿千百]+)?[元%％年月日号个人家项名岁米吨亩台辆次倍]?")
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 MIN_WORDING = 0.5
+
+
+def source_label(ref: Mapping[str, Any] | object, paper: str) -> str:
+    """Where a passage was printed, as every interface shows it: ``《嘉兴日报·平湖版》2023-04-07 第5153期 平湖版《标题》``.
+
+    ``ref`` is a citation (object or dict) or chunk metadata; its own paper wins over ``paper``, the
+    configured name, which stands in only when the record named none. A date given as ``YYYYMMDD`` is
+    written out. Nothing is escaped.
+    """
+    def get(key: str) -> Any:
+        return ref.get(key) if isinstance(ref, Mapping) else getattr(ref, key, None)
+
+    day = get("date")
+    day = int_to_date(day) if isinstance(day, int) else day
+    issue = f" 第{get('issue')}期" if get("issue") else ""
+    page = f" {get('page')}" if get("page") else ""
+    return f"《{get('paper') or paper}》{day or '日期不详'}{issue}{page}《{get('title') or '无标题'}》"
 
 
 @dataclass

@@ -18,6 +18,7 @@ from index.records import source_articles
 from index.settings import Settings
 from index.store import EmbedderMismatch
 from qa.answer import Answer
+from qa.citations import source_label
 from qa.retrieve import Filters
 
 
@@ -84,17 +85,17 @@ def run_ask(settings: Settings, args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(event, ensure_ascii=False), flush=True)
             else:
-                _print_event(event)
+                _print_event(event, settings.paper_name)
         return 0
     answer, _ = answerer.answer(args.question, k=args.k, filters=filters)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer, settings.paper_name))
     return 0
 
 
-def _print_event(event: dict[str, Any]) -> None:
+def _print_event(event: dict[str, Any], paper: str) -> None:
     if event["event"] == "sources":
         for c in event["citations"]:
-            print(_source_line(c["n"], c["title"], c["date"], c["issue"], c["source"]))
+            print(_source_line(c, paper))
         print(flush=True)
     elif event["event"] == "token":
         print(event["text"], end="", flush=True)
@@ -105,9 +106,8 @@ def _print_event(event: dict[str, Any]) -> None:
             print(line)
 
 
-def _source_line(n: int, title: str | None, day: str | None, issue: int | None, source: str | None) -> str:
-    where = " ".join(x for x in (day or "日期不详", f"第{issue}期" if issue else "", source or "") if x)
-    return f"[{n}] 《{title or '无标题'}》 {where}"
+def _source_line(citation: Any, paper: str) -> str:
+    return f"[{citation['n'] if isinstance(citation, dict) else citation.n}] {source_label(citation, paper)}"
 
 
 def _remarks(degraded: str | None, notice: str | None, unsupported: list[str]) -> list[str]:
@@ -116,11 +116,11 @@ def _remarks(degraded: str | None, notice: str | None, unsupported: list[str]) -
     return lines
 
 
-def format_answer(answer: Answer) -> str:
+def format_answer(answer: Answer, paper: str) -> str:
     """Render an answer and its sources for a terminal."""
     lines = _remarks(answer.degraded, answer.notice, []) + [answer.text, ""]
     for c in answer.citations:
-        lines.append(_source_line(c.n, c.title, c.date, c.issue, c.source) + ("" if c.supported else "  (未核实)"))
+        lines.append(_source_line(c, paper) + ("" if c.supported else "  (未核实)"))
         lines.append(f"    {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
     lines += _remarks(None, None, answer.unsupported_sentences)
     return "\n".join(lines).rstrip()
@@ -141,7 +141,7 @@ def run_chat(settings: Settings, args: argparse.Namespace) -> int:
         if not question:
             continue
         answer, _ = answerer.answer(question, k=args.k, history=history)
-        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer) + "\n",
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer, settings.paper_name) + "\n",
               flush=True)
         history.append((question, answer.text))
 

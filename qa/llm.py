@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from index.models import int_to_date
 from index.settings import Settings
+from qa.citations import source_label
 from qa.retrieve import Passage
 
 ANSWER_SYSTEM_PROMPT = """你是一家地方报纸档案库的问答助手，只能根据用户给出的编号报道片段回答问题。
@@ -31,15 +31,9 @@ REWRITE_HUMAN_PROMPT = """对话历史：
 最新问题：{question}"""
 
 
-def format_passages(passages: list[Passage]) -> str:
-    """Number the passages for the prompt, each with its title and report date."""
-    blocks = []
-    for n, passage in enumerate(passages, start=1):
-        meta = passage.meta
-        when = int_to_date(meta.get("date")) or "日期不详"
-        issue = f"，第{meta['issue']}期" if meta.get("issue") else ""
-        blocks.append(f"[{n}] 《{meta.get('title') or '无标题'}》（{when}{issue}）\n{passage.text}")
-    return "\n\n".join(blocks)
+def format_passages(passages: list[Passage], paper: str) -> str:
+    """Number the passages for the prompt, each under its paper, report date, issue and title."""
+    return "\n\n".join(f"[{n}] {source_label(p.meta, paper)}\n{p.text}" for n, p in enumerate(passages, start=1))
 
 
 def format_history(history: list[tuple[str, str]]) -> str:
@@ -50,7 +44,8 @@ def format_history(history: list[tuple[str, str]]) -> str:
 class LLM:
     """An OpenAI-compatible chat model behind two LCEL chains: answer and question rewrite."""
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, paper: str = "") -> None:
+        self.paper = paper
         from langchain_core.output_parsers import StrOutputParser
         from langchain_core.prompts import ChatPromptTemplate
 
@@ -65,11 +60,11 @@ class LLM:
 
     def answer(self, question: str, passages: list[Passage]) -> str:
         """Return the model's answer to a question over numbered passages."""
-        return str(self.answer_chain.invoke({"question": question, "passages": format_passages(passages)}))
+        return str(self.answer_chain.invoke({"question": question, "passages": format_passages(passages, self.paper)}))
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         """Yield the answer's text as the model produces it."""
-        for piece in self.answer_chain.stream({"question": question, "passages": format_passages(passages)}):
+        for piece in self.answer_chain.stream({"question": question, "passages": format_passages(passages, self.paper)}):
             if piece:
                 yield str(piece)
 
@@ -93,4 +88,4 @@ def build_llm(settings: Settings) -> LLM | None:
         max_retries=0,
         temperature=0.1,
     )
-    return LLM(model)
+    return LLM(model, settings.paper_name)

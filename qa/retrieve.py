@@ -11,6 +11,7 @@ from typing import Any
 from index import lexical
 from index.embed import Embedder
 from index.lexical import LexicalIndex
+from index.models import UNDATED
 from index.store import ChromaStore
 from index.tokenize import tokenize
 from qa.relevance import ASKING, Weights, question_words
@@ -28,14 +29,20 @@ class Filters:
     sources: list[str] = field(default_factory=list)
     keep_undated: bool = False  # a date read from the question also keeps pages that print no date
 
-    def where(self) -> dict[str, Any] | None:
-        """Return the Chroma ``where`` clause for these filters (undated chunks are kept in Python)."""
+    def where(self, undated_marked: bool = True) -> dict[str, Any] | None:
+        """Return the Chroma ``where`` clause for these filters.
+
+        Undated chunks carry ``date`` 0 (``UNDATED``), so a range that keeps them is one clause; in a
+        collection made before that (``undated_marked`` False) they have no ``date`` and are kept in Python.
+        """
         parts: list[dict[str, Any]] = []
-        if not self.keep_undated:
-            if self.since is not None:
-                parts.append({"date": {"$gte": self.since}})
+        dated = self.since is not None or self.until is not None
+        if dated and (not self.keep_undated or undated_marked):
+            span = [{"date": {"$gte": max(self.since or 1, 1)}}]
             if self.until is not None:
-                parts.append({"date": {"$lte": self.until}})
+                span.append({"date": {"$lte": self.until}})
+            clause = span[0] if len(span) == 1 else {"$and": span}
+            parts.append({"$or": [clause, {"date": UNDATED}]} if self.keep_undated else clause)
         if self.sources:
             parts.append({"source": {"$in": self.sources}})
         if not parts:
@@ -173,8 +180,8 @@ class Retriever:
         lexical_scores = index.scores(tokenize(query), mask)
         bm25 = index.top(lexical_scores, self.candidates)
         vector = self.embedder.embed_query(query)
-        if filters.keep_undated:
-            dense = self.store.query(vector, self.candidates * 4, filters.where(), filters.admits)[: self.candidates]
+        if filters.keep_undated and not self.store.dates_everywhere:  # an older collection: undated kept in Python
+            dense = self.store.query(vector, self.candidates * 4, filters.where(False), filters.admits)[: self.candidates]
         else:
             dense = self.store.query(vector, self.candidates, filters.where())
         weight = (fusion or self.fusion).weight(query, bm25, index)

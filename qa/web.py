@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field
 
 from index.models import int_to_date, parse_day
 from index.settings import Settings
-from qa.chat_ui import CSS, build_chat, newspaper_citation, render_article, render_page, sse
+from qa.chat_ui import CSS, build_chat, render_article, render_page, sse
+from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
 from qa.services import Services, build_services
@@ -98,7 +99,7 @@ def sources_footer(answer: dict[str, Any], paper: str) -> str:
     """The citations as a plain-text footer for OpenAI-speaking front ends."""
     if not answer.get("citations"):
         return ""
-    lines = [f"[{c['n']}] {newspaper_citation(paper, c)}" for c in answer["citations"]]
+    lines = [f"[{c['n']}] {source_label(c, paper)}" for c in answer["citations"]]
     return "\n\n来源：\n" + "\n".join(lines)
 
 

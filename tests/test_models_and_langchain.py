@@ -200,3 +200,61 @@ def test_answer_chain_falls_back_to_the_extractive_answer(seeds_index: Path, llm
     fallback = chain.invoke({"question": QUESTION, "history": [{"role": "user", "content": "瑞科项目是什么？"},
                                                                {"role": "assistant", "content": "……"}]})
     assert fallback.found and "1亿美元" in fallback.text and "语言模型" in (fallback.degraded or "")
+
+
+# -- dates and metadata ------------------------------------------------------------------------------
+
+
+def _archive(tmp_path: Path) -> Settings:
+    """A JSONL of two papers' records (one undated) and a page whose masthead prints its paper."""
+    records = [
+        {"id": "n1", "title": "南湖区新建三座公园", "date": "2023-03-02", "paper": "南湖晚报",
+         "text": "南湖区今年新建三座口袋公园，总面积1.2万平方米，计划5月底前全部开放。"},
+        {"id": "p1", "title": "平湖新建口袋公园", "date": "2023-03-05",
+         "text": "平湖今年新建五座口袋公园，总面积2万平方米，6月底前开放。"},
+        {"id": "u1", "title": "口袋公园养护办法出台", "date": "",
+         "text": "口袋公园养护办法明确，公园绿地由属地街道负责日常养护。"},
+        {"id": "o1", "title": "去年的口袋公园", "date": "2021-07-01",
+         "text": "2021年全市建成口袋公园两座。"},
+    ]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "records.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    (folder / "page.txt").write_text(
+        "南湖晚报社\n\n2023年3月8日◆星期三\n\n总第9001期\n\n## 南湖口袋公园开放\n\n本报讯 南湖区首座口袋公园昨天开放，面积3000平方米。\n",
+        encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "idx", embedding_model="hash", paper_name="嘉兴日报·平湖版")
+    build_services(settings).ingestor().run([folder])
+    return settings
+
+
+def test_each_record_and_page_is_cited_with_its_own_paper(tmp_path: Path) -> None:
+    from qa.citations import source_label
+
+    settings = _archive(tmp_path)
+    answerer = build_services(settings).answerer()
+    answer, _ = answerer.answer("南湖区新建了几座口袋公园？")
+    first = answer.citations[0]
+    assert first.paper == "南湖晚报" and source_label(first, settings.paper_name).startswith("《南湖晚报》2023-03-02")
+    page = answerer.retriever.search("南湖区首座口袋公园开放面积", 1)[0]
+    assert page.meta["paper"] == "南湖晚报" and page.meta["issue"] == 9001
+    pinghu = answerer.retriever.search("平湖新建五座口袋公园", 1)[0]
+    assert "paper" not in pinghu.meta  # the record names none: the configured paper stands in at display time
+    assert source_label(pinghu.meta, settings.paper_name).startswith("《嘉兴日报·平湖版》2023-03-05")
+
+
+def test_a_dated_search_filters_inside_chroma_and_keeps_undated_pages(tmp_path: Path) -> None:
+    from qa.retrieve import Filters
+
+    settings = _archive(tmp_path)
+    services = build_services(settings)
+    store = services.store
+    assert store.dates_everywhere
+    vector = services.embedder.embed_query("口袋公园")
+    scoped = Filters(20230301, 20230331, keep_undated=True)
+    found = {cid for cid, _ in store.query(vector, 10, scoped.where())}
+    metas = store.get_scored(sorted(found), None)
+    days = sorted(meta["date"] for _, meta, _ in metas.values())
+    assert days[0] == 0 and all(d == 0 or 20230301 <= d <= 20230331 for d in days) and 20230302 in days
+    strict = {cid for cid, _ in store.query(vector, 10, Filters(None, 20230331).where())}
+    assert all(0 < meta["date"] <= 20230331 for _, meta, _ in store.get_scored(sorted(strict), None).values())

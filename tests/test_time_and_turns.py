@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from index.dates import date_range, iso_date
 from index.settings import Settings
 from qa.cli import main
 from qa.services import build_services
-from qa.when import date_range
 from tests.conftest import SEEDS
 
 TODAY = date(2023, 5, 10)
@@ -49,23 +49,75 @@ def two_dates(tmp_path: Path) -> Settings:
 
 
 @pytest.mark.parametrize(("question", "since", "until"), [
+    # 年/月/日
     ("2022年6月28日的报纸报道了什么？", date(2022, 6, 28), date(2022, 6, 28)),
+    ("2022年6月28号开了什么会？", date(2022, 6, 28), date(2022, 6, 28)),
     ("2023年4月有哪些报道？", date(2023, 4, 1), date(2023, 4, 30)),
+    ("2023年4月份有哪些报道？", date(2023, 4, 1), date(2023, 4, 30)),
     ("2021年平湖有多少名考生？", date(2021, 1, 1), date(2021, 12, 31)),
+    # relative to today (2023-05-10)
+    ("今年3月开了几次常务会议？", date(2023, 3, 1), date(2023, 3, 31)),
+    ("去年12月的用电量是多少？", date(2022, 12, 1), date(2022, 12, 31)),
     ("去年的垃圾分类处理率是多少？", date(2022, 1, 1), date(2022, 12, 31)),
-    ("今年上半年新增多少企业？", date(2023, 1, 1), date(2023, 6, 30)),
+    ("前年有多少游客？", date(2021, 1, 1), date(2021, 12, 31)),
     ("上个月开了什么会？", date(2023, 4, 1), date(2023, 4, 30)),
+    ("本月有什么活动？", date(2023, 5, 1), date(2023, 5, 10)),
+    ("昨天的报纸头版是什么？", date(2023, 5, 9), date(2023, 5, 9)),
     ("最近有什么新项目？", date(2023, 2, 9), date(2023, 5, 10)),
+    # halves and quarters
+    ("今年上半年新增多少企业？", date(2023, 1, 1), date(2023, 6, 30)),
+    ("2022年下半年的出口额？", date(2022, 7, 1), date(2022, 12, 31)),
+    ("2022年第一季度GDP增长多少？", date(2022, 1, 1), date(2022, 3, 31)),
+    ("去年三季度的税收？", date(2022, 7, 1), date(2022, 9, 30)),
+    # comparisons are not the period asked
+    ("今年1至5月垃圾总量比去年同期增长多少？", date(2023, 1, 1), date(2023, 5, 31)),
+    # the Spring Festival
+    ("2023年春节前后有哪些活动？", date(2023, 1, 7), date(2023, 2, 6)),
+    ("2022年春节期间游客多少？", date(2022, 1, 31), date(2022, 2, 7)),
+    ("春节前发了多少慰问金？", date(2022, 12, 23), date(2023, 1, 21)),
+    # ranges
     ("2023年1至5月的增幅？", date(2023, 1, 1), date(2023, 5, 31)),
+    ("2022年3月到6月的报道", date(2022, 3, 1), date(2022, 6, 30)),
+    ("2022年11月至2023年2月的报道", date(2022, 11, 1), date(2023, 2, 28)),
+    ("2022年6月1日至6月30日的报道", date(2022, 6, 1), date(2022, 6, 30)),
+    ("2022年6月1日—15日有哪些会议？", date(2022, 6, 1), date(2022, 6, 15)),
+    ("2021年至2023年的投资总额", date(2021, 1, 1), date(2023, 12, 31)),
+    ("2021—2022年的报道", date(2021, 1, 1), date(2022, 12, 31)),
+    # Chinese numerals
+    ("二〇二二年六月二十八日的报纸", date(2022, 6, 28), date(2022, 6, 28)),
+    ("2023年十二月有什么活动？", date(2023, 12, 1), date(2023, 12, 31)),
+    ("今年四月十日开了什么会？", date(2023, 4, 10), date(2023, 4, 10)),
 ])
 def test_dates_read_from_questions(question: str, since: date, until: date) -> None:
     found = date_range(question, TODAY)
-    assert found is not None and (found.since, found.until) == (since, until)
+    assert found is not None and (found.since, found.until) == (since, until), found
 
 
-def test_no_date_and_impossible_dates() -> None:
-    assert date_range("光伏产业园项目总投资多少？", TODAY) is None
-    assert date_range("2023年2月30日的报纸", TODAY) is None
+@pytest.mark.parametrize("question", [
+    "光伏产业园项目总投资多少？", "2023年2月30日的报纸", "二期工程12个月内完工吗？", "6月28日开工的项目投资多少？",
+    "第二季度的工作重点", "2023年13月的报道",
+])
+def test_no_date_and_impossible_dates(question: str) -> None:
+    assert date_range(question, TODAY) is None
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("2023-04-07", "2023-04-07"), ("2023-04-07 14:55", "2023-04-07"), ("2023/4/7", "2023-04-07"),
+    ("2023年4月7日", "2023-04-07"), ("2023.4.7", "2023-04-07"), ("2023-02-30", None), ("2023-13-01", None),
+    ("昨天", None), (20230407, None), ("", None),
+])
+def test_written_dates_are_read_and_impossible_ones_refused(written: object, expected: str | None) -> None:
+    assert iso_date(written) == expected
+
+
+def test_an_impossible_date_filter_is_a_clear_error(seeds_index: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from qa.web import create_app
+
+    client = TestClient(create_app(build_services(Settings(index_dir=seeds_index, embedding_model="hash"))))
+    reply = client.post("/api/ask", json={"question": "垃圾分类", "since": "2023-02-30"})
+    assert reply.status_code == 422 and "2023-02-30" in reply.text
 
 
 def test_dated_question_answers_from_that_date_only(two_dates: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from index.dates import DateRange
 from index.models import spoken_date
 from qa.answer.compose import absolute_dates, excerpt, strip_opener
 from qa.answer.gate import Candidate
@@ -11,7 +12,6 @@ from qa.answer.model import Plan
 from qa.answer.question import _ROLE, fold, holds_kind
 from qa.citations import MARKER
 from qa.retrieve import Passage
-from qa.when import DateRange
 
 MAX_ITEMS = 6
 SECOND_RATIO = 0.6  # a second sentence must score this share of the first, and say something the first does not

@@ -6,12 +6,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from index.dates import DateRange
 from index.models import int_to_date, spoken_date
 from qa import citations
 from qa.answer.gate import Candidate, Gate
 from qa.answer.question import Question
 from qa.retrieve import Passage
-from qa.when import DateRange
 
 NOT_FOUND = "没有在档案中找到相关报道。"
 
@@ -26,6 +26,7 @@ class Citation:
     date: str | None
     issue: int | None
     page: str | None
+    paper: str | None
     source: str | None
     doc_id: str | None
     article_id: str | None
@@ -56,7 +57,7 @@ def cite(n: int, passage: Passage) -> Citation:
     meta = passage.meta
     return Citation(
         n=n, text=passage.text, title=meta.get("title"), date=int_to_date(meta.get("date")),
-        issue=meta.get("issue"), page=meta.get("page"), source=meta.get("source"), doc_id=meta.get("doc_id"),
+        issue=meta.get("issue"), page=meta.get("page"), paper=meta.get("paper"), source=meta.get("source"), doc_id=meta.get("doc_id"),
         article_id=meta.get("article_id"), score=round(passage.score, 6),
     )
 

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from index.dates import DateRange, date_range
 from qa import citations
 from qa.answer.extract import FRAMING, day_listing, extract
 from qa.answer.gate import Gate
@@ -19,7 +20,6 @@ from qa.followup import standalone
 from qa.llm import LLM
 from qa.rerank import Reranker
 from qa.retrieve import Filters, Passage, Retriever
-from qa.when import DateRange, date_range
 
 log = logging.getLogger(__name__)
 
