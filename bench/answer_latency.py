@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.settings import Settings
 from qa.evaluate import load_questions
 from qa.services import build_services
+from qa.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONS = [ROOT / "tests" / "data" / "seeds_near_miss.jsonl"]

@@ -20,10 +20,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from index.settings import Settings
 from qa.evaluate import is_relevant, load_questions
 from qa.retrieve import Fusion, Gathered, Retriever, fuse_rankings, order_pool
 from qa.services import build_services
+from qa.settings import Settings
 
 GRID = {"dense_weight": [0.3, 0.5, 0.7, 1.0, 1.5], "peak_damp": [0.0, 0.25, 0.5, 0.75],
         "exact_damp": [1.0, 0.8, 0.6, 0.4]}

@@ -39,7 +39,7 @@ def _pct(values: list[float]) -> dict[str, float]:
 
 
 def _settings(index: Path, chroma_url: str | None = None) -> Any:
-    from index.settings import Settings
+    from qa.settings import Settings
 
     return Settings(index_dir=index, embedding_model="hash", chroma_url=chroma_url)
 

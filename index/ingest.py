@@ -18,7 +18,7 @@ from index.lexical import bm25_dir, current_generation, rebuild
 from index.manifest import Manifest
 from index.read import ReadError, SourceFile, discover, file_key, read_bytes, source_file
 from index.records import source_articles
-from index.settings import Settings
+from index.settings import IndexSettings
 from index.store import ChromaStore
 from index.tokenize import tokenize_joined
 
@@ -115,7 +115,7 @@ class TokenizerPool:
 class Ingestor:
     """Keeps an index folder in step with a set of files."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore, manifest: Manifest,
+    def __init__(self, settings: IndexSettings, embedder: Embedder, store: ChromaStore, manifest: Manifest,
                  progress: bool = False, tokenizer: TokenizerPool | None = None) -> None:
         self.settings = settings
         self.embedder = embedder

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from index.settings import Settings
+from qa.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,11 +15,11 @@ from typing import Any
 from index.models import parse_day
 from index.read import ReadError, discover, read_file
 from index.records import source_articles
-from index.settings import Settings
 from index.store import EmbedderMismatch
 from qa.answer import Answer
 from qa.citations import source_label
 from qa.retrieve import Filters
+from qa.settings import Settings
 
 
 class UserError(Exception):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from index.settings import Settings
 from qa.citations import source_label
 from qa.retrieve import Passage
+from qa.settings import Settings
 
 ANSWER_SYSTEM_PROMPT = """你是一家地方报纸档案库的问答助手，只能根据用户给出的编号报道片段回答问题。
 规则：

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from index.embed import Embedder, EmbedderConfig, LazyEmbedder
 from index.ingest import Ingestor
 from index.manifest import Manifest
-from index.settings import Settings
 from index.store import ChromaStore
 from qa.answer import Answerer
 from qa.llm import build_llm
 from qa.rerank import load_reranker
 from qa.retrieve import Fusion, Retriever
+from qa.settings import Settings
 
 log = logging.getLogger(__name__)
 

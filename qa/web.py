@@ -18,12 +18,12 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Streamin
 from pydantic import BaseModel, Field
 
 from index.models import int_to_date, parse_day
-from index.settings import Settings
 from qa.chat_ui import CSS, build_chat, render_article, render_page, sse
 from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
 from qa.services import Services, build_services
+from qa.settings import Settings
 
 MODEL_NAME = "archive-qa"
 

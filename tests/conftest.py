@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from index.settings import Settings
+from qa.settings import Settings
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

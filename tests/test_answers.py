@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from index.settings import Settings
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener
 from qa.answer.question import fold, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
 from qa.services import build_services
+from qa.settings import Settings
 from qa.web import create_app
 
 DATA = Path(__file__).parent / "data"

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from index.settings import Settings
 from qa.services import build_services
+from qa.settings import Settings
 from qa.web import create_app
 from tests.conftest import SEEDS, running
 

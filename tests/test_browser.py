@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from index.settings import Settings
 from qa.services import build_services
+from qa.settings import Settings
 from tests.conftest import ROOT, SEEDS, free_port, running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.settings import Settings
 from qa.answer import NOT_FOUND
 from qa.cli import main
 from qa.services import build_services
+from qa.settings import Settings
 from tests.conftest import SEEDS
 
 

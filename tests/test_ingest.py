@@ -9,9 +9,9 @@ import pytest
 
 from index.ingest import Ingestor, TokenizerPool
 from index.manifest import Manifest
-from index.settings import Settings
 from index.store import EmbedderMismatch
 from qa.services import build_services
+from qa.settings import Settings
 from tests.conftest import SEEDS
 
 

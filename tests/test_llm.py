@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from index.settings import Settings
 from qa.answer import NOT_FOUND
 from qa.cli import main
 from qa.services import build_services
+from qa.settings import Settings
 from tests.llm_server import ScriptedLLM
 
 QUESTION = "德马吉森精机平湖项目总投资多少？"

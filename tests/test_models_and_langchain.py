@@ -23,9 +23,9 @@ from index.embed import (
     SentenceTransformerEmbedder,
     load_embedder,
 )
-from index.settings import Settings
 from qa.retrieve import Fusion
 from qa.services import build_services, embedder_config
+from qa.settings import Settings
 from tests.conftest import ROOT
 from tests.llm_server import ScriptedLLM
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from index.chunk import chunk_article, split_sentences
 from index.clean import clean_text
+from index.dates import iso_date as parse_date
 from index.models import Article
 from index.parse import parse_page
-from index.records import parse_date
 from tests.conftest import SEEDS
 
 MASTHEAD_PAGE = """嘉兴日报社 中共平湖市委

@@ -10,9 +10,9 @@ import numpy as np
 from index.chunk import chunk_article
 from index.lexical import bm25_scores
 from index.models import Article
-from index.settings import Settings
 from qa.relevance import focus_words, question_words
 from qa.services import build_services
+from qa.settings import Settings
 
 PAGE = """嘉兴日报
 高考，加油！

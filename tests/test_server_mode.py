@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index.settings import Settings
 from qa.cli import main
 from qa.services import build_services
+from qa.settings import Settings
 from tests.conftest import SEEDS, free_port
 
 CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from index.dates import date_range, iso_date
-from index.settings import Settings
 from qa.cli import main
 from qa.services import build_services
+from qa.settings import Settings
 from tests.conftest import SEEDS
 
 TODAY = date(2023, 5, 10)

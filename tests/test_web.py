@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from index.settings import Settings
 from qa.services import build_services
+from qa.settings import Settings
 from qa.web import create_app
 from tests.conftest import SEEDS
 
