@@ -4,9 +4,10 @@ Each question is searched once (both candidate lists and their texts are kept); 
 the same candidates, so the modes differ in ranking alone. With ``--tune`` the fusion's parameters
 are chosen on one half of the questions (split by a hash of the id) and reported on the other half.
 
-    QA_EMBEDDING_MODEL=/path/to/e5-small python -m bench.retrieval_modes --index DIR questions.jsonl [--tune]
+    QA_EMBEDDING_MODEL=/path/to/e5-small python -m bench.retrieval_modes INDEX=QUESTIONS... [--tune]
 
-The index must have been built with the same ``QA_EMBEDDING_MODEL``.
+Each index must have been built with the same ``QA_EMBEDDING_MODEL``. Tuning maximises the mean of the
+sets' hit@1 on their dev halves, so a small set of paraphrased questions counts as much as a big one.
 """
 
 from __future__ import annotations
@@ -65,36 +66,39 @@ def score(rows: list[tuple[dict[str, Any], Gathered]], mode: str, fusion: Fusion
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("questions", type=Path)
-    parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--tune", action="store_true", help="choose the fusion on the dev half, report the other")
-    parser.add_argument("--limit", type=int, default=0, help="use the first N questions only")
+    parser.add_argument("sets", nargs="+", help="INDEX=QUESTIONS pairs: an index folder and a questions file over it")
+    parser.add_argument("--tune", action="store_true", help="choose the fusion on the dev halves, report the others")
+    parser.add_argument("--limit", type=int, default=0, help="use the first N questions of each set only")
     args = parser.parse_args()
-    settings = Settings(index_dir=args.index)
-    services = build_services(settings)
-    answerer = services.answerer()
-    retriever = answerer.retriever
-    questions = [q for q in load_questions(args.questions) if q.get("answers")]
-    questions = questions[: args.limit] if args.limit else questions
-    rows = [(q, retriever.gather(q["question"])) for q in questions]
-    fusion = retriever.fusion
-    report: dict[str, Any] = {"embedder": services.embedder.name, "questions": str(args.questions), "n": len(rows),
-                              "fusion": vars(fusion)}
-    fixed = replace(fusion)
-    report["all"] = {mode: score(rows, mode, fixed, retriever) for mode in ("bm25", "dense", "fused", "adaptive")}
+    sets: dict[str, tuple[Retriever, list[tuple[dict[str, Any], Gathered]]]] = {}
+    embedders = set()
+    for pair in args.sets:
+        folder, _, path = pair.partition("=")
+        services = build_services(Settings(index_dir=Path(folder)))
+        retriever = services.answerer().retriever
+        embedders.add(services.embedder.name)
+        questions = [q for q in load_questions(Path(path)) if q.get("answers")]
+        questions = questions[: args.limit] if args.limit else questions
+        sets[Path(path).stem] = (retriever, [(q, retriever.gather(q["question"])) for q in questions])
+    fusion = next(iter(sets.values()))[0].fusion
+    report: dict[str, Any] = {"embedder": sorted(embedders), "fusion": vars(fusion),
+                              "sets": {name: len(rows) for name, (_, rows) in sets.items()}}
+    report["all"] = {name: {mode: score(rows, mode, fusion, r) for mode in ("bm25", "dense", "fused", "adaptive")}
+                     for name, (r, rows) in sets.items()}
     if args.tune:
-        dev = [r for r in rows if half(r[0]) == "dev"]
-        held = [r for r in rows if half(r[0]) == "held-out"]
-        best_fixed = max(GRID["dense_weight"], key=lambda w: score(dev, "fused", replace(fusion, dense_weight=w), retriever)["hit_at_1"])
+        def macro(part: str, mode: str, f: Fusion) -> float:
+            values = [score([row for row in rows if half(row[0]) == part], mode, f, r)["hit_at_1"] for r, rows in sets.values()]
+            return sum(values) / len(values)
+
+        best_fixed = max(GRID["dense_weight"], key=lambda w: macro("dev", "fused", replace(fusion, dense_weight=w)))
         combos = [Fusion(w, p, e) for w, p, e in itertools.product(*GRID.values())]
-        best = max(combos, key=lambda f: (score(dev, "adaptive", f, retriever)["hit_at_1"], -abs(f.peak_damp - 0.5)))
+        best = max(combos, key=lambda f: macro("dev", "adaptive", f))
+        fixed = replace(fusion, dense_weight=best_fixed)
         report["tuned"] = {
             "fixed_weight": best_fixed, "adaptive": vars(best),
-            "dev": {"fused": score(dev, "fused", replace(fusion, dense_weight=best_fixed), retriever),
-                    "adaptive": score(dev, "adaptive", best, retriever)},
-            "held_out": {mode: score(held, mode, f, retriever) for mode, f in
-                         (("bm25", fusion), ("dense", fusion), ("fused", replace(fusion, dense_weight=best_fixed)),
-                          ("adaptive", best))},
+            "held_out": {name: {mode: score([row for row in rows if half(row[0]) == "held-out"], mode, f, r)
+                                for mode, f in (("bm25", fusion), ("dense", fusion), ("fused", fixed), ("adaptive", best))}
+                         for name, (r, rows) in sets.items()},
         }
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0

@@ -161,7 +161,7 @@ class Gate:
         if not year or int(year.group(1)) > self.today_year or YEAR.search(window):
             return False
         day = passage.meta.get("date")
-        return day is None or int(day) // 10000 in (int(year.group(1)), int(year.group(1)) + 1)
+        return not day or int(day) // 10000 in (int(year.group(1)), int(year.group(1)) + 1)  # undated: 0
 
     def answering(self, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates that answer the question, best first."""
