@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
@@ -112,8 +112,11 @@ def create_app(services: Services) -> Any:
     answerer = services.answerer()
     keys = {k.strip() for k in settings.api_keys.split(",") if k.strip()}
     limiter = RateLimiter(settings.rate_limit)
-    app = FastAPI(title="archive-qa", version=app_version(),
-                  description="Cited answers from a Chinese local-newspaper archive.")
+    from fastapi_offline import FastAPIOffline
+
+    # /docs draws Swagger UI from files served here, not from a CDN: it works on an intranet
+    app = FastAPIOffline(title="archive-qa", version=app_version(), redoc_url=None, static_url="/docs-assets",
+                         description="Cited answers from a Chinese local-newspaper archive.")
 
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:

@@ -194,6 +194,14 @@ def test_follow_up_through_the_api_with_history(pages: Settings) -> None:
         "history": [["领智产业技术研究院由几家企业共同出资？", first["text"]]],
     }).json()
     assert "三家" in first["text"] and "仲旭东" in second["text"] and second["text"] != first["text"]
+    openai_style = client.post("/api/ask", json={
+        "question": "它的揭牌仪式有哪位市领导出席？",
+        "history": [{"role": "user", "content": "领智产业技术研究院由几家企业共同出资？"},
+                    {"role": "assistant", "content": first["text"]}],
+    })
+    assert openai_style.status_code == 200 and openai_style.json()["text"] == second["text"]
+    bad = client.post("/api/ask", json={"question": "它在哪？", "history": [{"role": "user"}, 5]})
+    assert bad.status_code == 422
 
 
 # 6. Notices in the answer ---------------------------------------------------------------------------

@@ -129,3 +129,25 @@ def test_web_component_in_a_foreign_page(server: tuple[str, int], portal: str, b
     assert link.startswith(server[0] + "/articles/")  # full-article links point at the app, not the portal
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-component-in-portal.png"), full_page=True)
+
+
+def test_api_docs_render_offline(server: tuple[str, int], browser: object) -> None:
+    """/docs draws Swagger UI from files this server serves: every other host is cut off."""
+    base, _ = server
+    page = browser.new_page()  # type: ignore[attr-defined]
+    outside: list[str] = []
+
+    def only_local(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(base):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", only_local)
+    page.goto(base + "/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=30_000)
+    assert page.locator(".swagger-ui .opblock-summary-path", has_text="/api/ask").count() >= 1
+    assert outside == []
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
