@@ -26,8 +26,8 @@ from qa.retrieve import Fusion, Gathered, Retriever, fuse_rankings, order_pool
 from qa.services import build_services
 from qa.settings import Settings
 
-GRID = {"dense_weight": [0.3, 0.5, 0.7, 1.0, 1.5], "peak_damp": [0.0, 0.25, 0.5, 0.75],
-        "exact_damp": [1.0, 0.8, 0.6, 0.4]}
+GRID = {"dense_weight": [0.5, 0.7, 1.0, 1.5], "peak_damp": [0.0, 0.25, 0.5, 0.75],
+        "exact_damp": [1.0, 0.8, 0.6, 0.4], "cover_gain": [0.0, 1.0, 2.0]}
 
 
 def half(question: dict[str, Any]) -> str:
@@ -56,7 +56,8 @@ def score(rows: list[tuple[dict[str, Any], Gathered]], mode: str, fusion: Fusion
     """hit@1 and hit@5 of a mode over the rows."""
     at1 = at5 = 0
     for question, got in rows:
-        weight = fusion.weight(question["question"], got.bm25, retriever.lexical) if mode == "adaptive" else fusion.dense_weight
+        weight = (fusion.weight(question["question"], got.bm25, retriever.lexical, got.cover) if mode == "adaptive"
+                  else fusion.dense_weight)
         one, five = hits(question, got, ranked(mode, got, weight, retriever.window_weight, retriever.depth))
         at1 += one
         at5 += five
@@ -91,7 +92,7 @@ def main() -> int:
             return sum(values) / len(values)
 
         best_fixed = max(GRID["dense_weight"], key=lambda w: macro("dev", "fused", replace(fusion, dense_weight=w)))
-        combos = [Fusion(w, p, e) for w, p, e in itertools.product(*GRID.values())]
+        combos = [Fusion(w, p, e, c) for w, p, e, c in itertools.product(*GRID.values())]
         best = max(combos, key=lambda f: macro("dev", "adaptive", f))
         fixed = replace(fusion, dense_weight=best_fixed)
         report["tuned"] = {

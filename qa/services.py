@@ -38,7 +38,7 @@ class Services:
         self.store.warm()
         settings = self.settings
         weight = settings.fallback_dense_weight if self.embedder.fallback else settings.dense_weight
-        fusion = Fusion(weight, settings.fusion_peak_damp, settings.fusion_exact_damp)
+        fusion = Fusion(weight, settings.fusion_peak_damp, settings.fusion_exact_damp, settings.fusion_cover_gain)
         retriever = Retriever(settings.index_dir, self.store, self.embedder, settings.candidates, fusion,
                               settings.window_weight, settings.rerank_depth)
         return Answerer(

@@ -22,15 +22,18 @@ class RetrievalSettings(BaseSettings):
 
     top_k: int = Field(5, description="Passages given to the answer step by default.")
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
-    dense_weight: float = Field(1.0, description="Weight of dense results against BM25 (a real embedding model).")
+    dense_weight: float = Field(0.7, description="Weight of dense results against BM25 (a real embedding model).")
     fallback_dense_weight: float = Field(
         0.1, description="Weight of dense results against BM25 when the fallback embedder serves them."
     )
     fusion_peak_damp: float = Field(
-        0.5, description="Share of the dense weight taken away when BM25's best score stands alone (1 - second/best = 1)."
+        0.25, description="Share of the dense weight taken away when BM25's best score stands alone (1 - second/best = 1)."
     )
     fusion_exact_damp: float = Field(
-        0.6, description="Factor on the dense weight when a rare archive term or a number carries the question."
+        1.0, description="Factor on the dense weight when a rare archive term or a number carries the question (1 = off)."
+    )
+    fusion_cover_gain: float = Field(
+        1.0, description="Dense weight added, times the share of the question's weighted words that BM25's best chunk lacks."
     )
     window_weight: float = Field(
         0.2, description="Weight of the best two-sentence coverage of the question in a passage's score."

@@ -116,6 +116,8 @@ def test_fusion_lowers_the_dense_weight_for_a_clear_bm25_winner_and_a_rare_term(
     assert fusion.exact("德马吉森精机的项目", index) and fusion.exact("2022年的事", index)
     assert not fusion.exact("平湖市的工作怎么样", index)  # words many chunks hold
     assert fusion.weight("德马吉森精机的项目", flat, index) < fusion.weight("平湖市的工作怎么样", flat, index)
+    paraphrase = Fusion(1.0, peak_damp=0.5, exact_damp=0.6, cover_gain=1.0)
+    assert paraphrase.weight("平湖市的工作怎么样", flat, index, cover=0.2) > paraphrase.weight("平湖市的工作怎么样", flat, index, cover=1.0)
 
 
 # -- LangChain ---------------------------------------------------------------------------------------
