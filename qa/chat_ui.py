@@ -197,18 +197,11 @@ def build_chat(services: Any, compact: bool = False) -> Any:
         if examples and not compact:
             gr.Examples(examples=[[q] for q in examples], inputs=[box], label="可以这样问")
         box.submit(respond, [box, bot, turns, since, until], [box, bot, sources, turns, last], api_visibility="private")
-
-        def ask(question: str, since: str, until: str) -> tuple[str, str]:
-            """Answer one question: the answer text with [n] markers, and its sources as HTML."""
-            filters, _ = _filters(since, until)
-            answer, _ = answerer.answer(question, filters=filters)
-            result = answer.to_dict()
-            return result["text"], render_sources(result, question, paper)
-
-        gr.api(ask, api_name="ask")
-        bot.like(judge, [last], [status])
-        send_note.click(comment, [last, note], [note, status])
-        clear.click(lambda: ("", [], "", [], {}, ""), None, [box, bot, sources, turns, last, status])
+        # the chat's own events only: none is published as an API (the API is /api and /v1, with their keys)
+        bot.like(judge, [last], [status], api_visibility="private")
+        send_note.click(comment, [last, note], [note, status], api_visibility="private")
+        clear.click(lambda: ("", [], "", [], {}, ""), None, [box, bot, sources, turns, last, status],
+                    api_visibility="private")
     return chat
 
 

@@ -82,7 +82,7 @@ def build_llm(settings: Settings) -> LLM | None:
 
     model = ChatOpenAI(
         base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key,  # type: ignore[arg-type]
+        api_key=settings.llm_api_key,
         model=settings.llm_model,
         timeout=settings.llm_timeout,
         max_retries=0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.embed import Embedder, EmbedderConfig, LazyEmbedder
 from index.ingest import Ingestor
@@ -27,13 +27,20 @@ class Services:
     embedder: Embedder
     store: ChromaStore
     manifest: Manifest
+    _answerer: Answerer | None = field(default=None, init=False, repr=False)
 
     def ingestor(self, progress: bool = False) -> Ingestor:
         """Return an ingestor writing to this index."""
         return Ingestor(self.settings, self.embedder, self.store, self.manifest, progress=progress)
 
     def answerer(self) -> Answerer:
-        """Return the answer service over the current index."""
+        """Return the process's one answer service over the index (built on first use: one BM25 load, one
+        warm-up, one reranker, shared by the REST API, the chat, the embed and the OpenAI routes)."""
+        if self._answerer is None:
+            self._answerer = self._build_answerer()
+        return self._answerer
+
+    def _build_answerer(self) -> Answerer:
         self.store.check_embedder()
         self.store.warm()
         settings = self.settings

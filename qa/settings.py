@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings
 
 from index.settings import ENV, IndexSettings
@@ -59,7 +59,7 @@ class LLMSettings(BaseSettings):
         None, description="OpenAI-compatible endpoint (vLLM, Ollama, Xinference, LM Studio, DeepSeek, Qwen); unset = extractive answers."
     )
     llm_model: str = Field("qwen2.5-7b-instruct", description="Model name sent to the LLM endpoint.")
-    llm_api_key: str = Field("not-needed", description="API key for the LLM endpoint.")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the LLM endpoint.")
     llm_timeout: float = Field(30.0, description="Seconds to wait for the LLM before answering extractively.")
 
 
@@ -68,8 +68,8 @@ class WebSettings(BaseSettings):
 
     model_config = ENV
 
-    api_keys: str = Field("", description="Comma-separated Bearer keys that /api and /v1 require; empty = open.")
-    ui_auth: str = Field("", description="user:password login for the chat page; empty = no login.")
+    api_keys: SecretStr = Field(SecretStr(""), description="Comma-separated Bearer keys that /api and /v1 require; empty = open.")
+    ui_auth: SecretStr = Field(SecretStr(""), description="user:password login for the chat page; empty = no login.")
     rate_limit: int = Field(0, description="Requests per minute per API key (or client IP) on /api and /v1; 0 = unlimited.")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors: who may embed the pages in a frame.")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS; empty = none.")

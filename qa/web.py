@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 import json
+import re
 import threading
 import time
 import uuid
-from collections import defaultdict, deque
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -16,6 +17,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
 from qa.chat_ui import CSS, build_chat, render_article, render_page, sse
@@ -26,6 +28,18 @@ from qa.services import Services, build_services
 from qa.settings import Settings
 
 MODEL_NAME = "archive-qa"
+# the app's own routes (API, docs, health, article pages); everything else is the mounted chat (/ and /embed)
+OWN_ROUTES = ("/api/", "/v1/", "/health", "/docs", "/openapi.json", "/gradio.js", "/articles/")
+# the chat's routes a visitor needs before logging in: the page shell, its assets and the login itself
+CHAT_PUBLIC = re.compile(
+    r"^/embed$|^(?:/embed)?/(?:|login/?|logout|config/?|assets/.*|static/.*|svelte/.*|favicon\.ico|theme\.css|robots\.txt|"
+    r"manifest\.json|pwa_icon(?:/.*)?|gradio_api/(?:theme\.css|login_check/?|app_id/?|startup-events))$")
+# Gradio's routes that would publish the chat's internals as an API, or tools no reader needs
+CHAT_INTERNAL = re.compile(
+    r"^(?:/embed)?/(?:openapi\.json|monitoring(?:/.*)?|gradio_api/(?:api|run|call|info|openapi\.json|mcp|vibe-.*|"
+    r"undo-vibe-.*|dev|runs|run-history|proxy=)(?:[/=].*)?)$")
+# the chat's calls that answer or search: they count against the rate limit
+CHAT_ASKS = re.compile(r"^(?:/embed)?/gradio_api/queue/join/?$")
 
 
 def app_version() -> str:
@@ -64,11 +78,19 @@ class ChatRequest(BaseModel):
 
 
 class RateLimiter:
-    """A sliding one-minute window of requests per caller."""
+    """A one-minute window of requests per caller, in a bounded cache that forgets idle callers.
 
-    def __init__(self, per_minute: int) -> None:
+    A caller's window opens with its first request and holds ``per_minute`` requests; the entry expires a
+    minute later (cachetools' ``TTLCache``), and at most ``callers`` are remembered (the least recently
+    seen go first), so a flood of made-up callers cannot grow memory.
+    """
+
+    def __init__(self, per_minute: int, callers: int = 100_000, window: float = 60.0) -> None:
+        from cachetools import TTLCache
+
         self.per_minute = per_minute
-        self.calls: dict[str, deque[float]] = defaultdict(deque)
+        self.window = window
+        self.calls: TTLCache[str, list[float]] = TTLCache(maxsize=callers, ttl=window, timer=time.monotonic)
         self.lock = threading.Lock()
 
     def retry_after(self, caller: str) -> int:
@@ -77,13 +99,20 @@ class RateLimiter:
             return 0
         now = time.monotonic()
         with self.lock:
-            window = self.calls[caller]
-            while window and now - window[0] >= 60:
-                window.popleft()
-            if len(window) >= self.per_minute:
-                return max(1, int(60 - (now - window[0])) + 1)
-            window.append(now)
+            entry = self.calls.get(caller)
+            if entry is None:
+                self.calls[caller] = [now, 1.0]
+                return 0
+            if entry[1] >= self.per_minute:
+                return max(1, int(entry[0] + self.window - now) + 1)
+            entry[1] += 1
             return 0
+
+
+def known_key(token: str, keys: list[bytes]) -> bool:
+    """Whether a token is one of the keys, compared in constant time (every key is compared)."""
+    given = token.encode()
+    return sum(hmac.compare_digest(given, key) for key in keys) > 0
 
 
 def split_chat(messages: list[ChatMessage]) -> tuple[str, list[tuple[str, str]]]:
@@ -110,7 +139,7 @@ def create_app(services: Services) -> Any:
     settings = services.settings
     paper = settings.paper_name
     answerer = services.answerer()
-    keys = {k.strip() for k in settings.api_keys.split(",") if k.strip()}
+    keys = [k.strip().encode() for k in settings.api_keys.get_secret_value().split(",") if k.strip()]
     limiter = RateLimiter(settings.rate_limit)
     from fastapi_offline import FastAPIOffline
 
@@ -133,10 +162,12 @@ def create_app(services: Services) -> Any:
     def guard(request: Request) -> str:
         header = request.headers.get("authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        if keys and token not in keys:
+        valid = bool(token) and known_key(token, keys)
+        if keys and not valid:
             raise HTTPException(status_code=401, detail="a valid API key is required (Authorization: Bearer …)",
                                 headers={"WWW-Authenticate": "Bearer"})
-        caller = f"key:{token}" if token else f"ip:{request.client.host if request.client else '?'}"
+        # only a real key is a caller of its own; anything else is counted by its address
+        caller = f"key:{token}" if valid else f"ip:{request.client.host if request.client else '?'}"
         wait = limiter.retry_after(caller)
         if wait:
             raise HTTPException(status_code=429, detail="too many requests", headers={"Retry-After": str(wait)})
@@ -253,9 +284,43 @@ def create_app(services: Services) -> Any:
 
         return StreamingResponse(chunks(), media_type="text/event-stream")
 
-    auth = tuple(settings.ui_auth.split(":", 1)) if ":" in settings.ui_auth else None
-    gr.mount_gradio_app(app, build_chat(services, compact=True), path="/embed", auth=auth, css=CSS)  # type: ignore[arg-type]
-    return gr.mount_gradio_app(app, build_chat(services), path="/", auth=auth, css=CSS)  # type: ignore[arg-type]
+    login = settings.ui_auth.get_secret_value()
+    auth = tuple(login.split(":", 1)) if ":" in login else None
+    chats: list[Any] = []  # the mounted chat apps, whose sessions the login rule reads
+
+    @app.middleware("http")
+    async def chat_rules(request: Request, call_next: Any) -> Any:
+        """One rule for the chat's audience: nothing published as an API, the login, and the rate limit."""
+        path = request.url.path
+        if not path.startswith(OWN_ROUTES):
+            if CHAT_INTERNAL.match(path):
+                return JSONResponse({"detail": "not found"}, status_code=404)
+            if auth is not None and not CHAT_PUBLIC.match(path) and not _logged_in(request, chats):
+                return JSONResponse({"detail": "请先登录（/login）"}, status_code=401)
+            if request.method == "POST" and CHAT_ASKS.match(path):
+                wait = limiter.retry_after(f"ip:{request.client.host if request.client else '?'}")
+                if wait:
+                    return JSONResponse({"detail": "提问太频繁，请稍后再试"}, status_code=429,
+                                        headers={"Retry-After": str(wait)})
+        elif auth is not None and path.startswith("/articles/") and not _logged_in(request, chats):
+            return JSONResponse({"detail": "请先登录（/login）"}, status_code=401)
+        return await call_next(request)
+
+    for path, compact in (("/embed", True), ("/", False)):  # no footer: no "Use via API", no "Built with Gradio"
+        app = gr.mount_gradio_app(app, build_chat(services, compact=compact), path=path, auth=auth, css=CSS,  # type: ignore[arg-type]
+                                  footer_links=[])
+    chats.extend(route.app for route in app.routes if isinstance(route, Mount) and hasattr(route.app, "tokens"))
+    return app
+
+
+def _logged_in(request: Request, chats: list[Any]) -> bool:
+    """Whether the request carries a session of one of the mounted chats (their login sets it)."""
+    for chat in chats:
+        for name in (f"access-token-{chat.cookie_id}", f"access-token-unsecure-{chat.cookie_id}"):
+            token = request.cookies.get(name)
+            if token and token in chat.tokens:
+                return True
+    return False
 
 
 def _public(meta: dict[str, Any]) -> dict[str, Any]:
