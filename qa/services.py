@@ -45,7 +45,9 @@ class Services:
         self.store.warm()
         settings = self.settings
         weight = settings.fallback_dense_weight if self.embedder.fallback else settings.dense_weight
-        fusion = Fusion(weight, settings.fusion_peak_damp, settings.fusion_exact_damp, settings.fusion_cover_gain)
+        # the fallback's vectors do not read a paraphrase: no more weight for a question BM25 matches poorly
+        gain = 0.0 if self.embedder.fallback else settings.fusion_cover_gain
+        fusion = Fusion(weight, settings.fusion_peak_damp, settings.fusion_exact_damp, gain)
         retriever = Retriever(settings.index_dir, self.store, self.embedder, settings.candidates, fusion,
                               settings.window_weight, settings.rerank_depth)
         return Answerer(

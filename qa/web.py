@@ -36,7 +36,7 @@ CHAT_PUBLIC = re.compile(
     r"manifest\.json|pwa_icon(?:/.*)?|gradio_api/(?:theme\.css|login_check/?|app_id/?|startup-events))$")
 # Gradio's routes that would publish the chat's internals as an API, or tools no reader needs
 CHAT_INTERNAL = re.compile(
-    r"^(?:/embed)?/(?:openapi\.json|monitoring(?:/.*)?|gradio_api/(?:api|run|call|info|openapi\.json|mcp|vibe-.*|"
+    r"^(?:/embed)?/(?:openapi\.json|monitoring(?:/.*)?|gradio_api/(?:api|run|call|openapi\.json|mcp|vibe-.*|"
     r"undo-vibe-.*|dev|runs|run-history|proxy=)(?:[/=].*)?)$")
 # the chat's calls that answer or search: they count against the rate limit
 CHAT_ASKS = re.compile(r"^(?:/embed)?/gradio_api/queue/join/?$")

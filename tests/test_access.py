@@ -91,7 +91,8 @@ def test_with_credentials_each_audience_gets_in(guarded: tuple[Any, str]) -> Non
         login = client.post("/login", data={"username": LOGIN[0], "password": LOGIN[1]})
         assert login.status_code == 200
         assert client.get(f"/articles/{article_id}").status_code == 200
-        assert client.get("/gradio_api/info").status_code == 404  # no API of the chat, logged in or not
+        assert client.get("/gradio_api/call/ask").status_code == 404  # no API of the chat, logged in or not
+        assert client.get("/gradio_api/info").json()["named_endpoints"] == {}
         joins = [client.post("/gradio_api/queue/join", json={}).status_code for _ in range(5)]
         assert 429 in joins and joins.index(429) == 3  # the chat's backend counts against the same limit
 

@@ -118,13 +118,15 @@ def test_chat_login_when_configured(seeds_index: Path) -> None:
     assert client.get("/config").status_code == 200
 
 
-def test_gradio_client_talks_to_the_chat(live: str) -> None:
+def test_the_chat_publishes_no_api_of_its_own(live: str) -> None:
+    """The API is /api and /v1 (with their keys and limits): Gradio's client finds nothing to call in the chat."""
     from gradio_client import Client
 
     client = Client(live + "/", verbose=False)
-    result = client.predict(QUESTION, "", "", api_name="/ask")
-    answer, sources = result
-    assert "1亿美元" in answer and "《嘉兴日报·平湖版》" in sources
+    assert client.view_api(print_info=False, return_format="dict")["named_endpoints"] == {}
+    with pytest.raises(ValueError):
+        client.predict(QUESTION, "", "", api_name="/ask")
+    assert httpx.post(live + "/gradio_api/call/ask", json={"data": [QUESTION, "", ""]}).status_code == 404
 
 
 def test_feedback_is_stored_and_exported_as_eval_questions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
