@@ -47,7 +47,7 @@ def render_sources(answer: dict[str, Any], question: str, paper: str, base: str 
     for c in answer.get("citations") or []:
         flag = "" if c.get("supported", True) else "（未核实）"
         cls = "cite" if c.get("supported", True) else "cite unsupported"
-        link = (f'<a href="{base}/articles/{html.escape(str(c["article_id"]))}" target="_blank" rel="noopener">查看全文</a>'
+        link = (f'<a href="{html.escape(base)}/articles/{html.escape(str(c["article_id"]))}" target="_blank" rel="noopener">查看全文</a>'
                 if c.get("article_id") else "")
         parts.append(
             f'<div class="card"><div class="{cls}">[{int(c["n"])}] {html.escape(source_label(c, paper))}{flag}</div>'
@@ -70,7 +70,7 @@ def render_article(article: dict[str, Any], paper: str, base: str = "") -> str:
     meta = source_label({**article, "title": None}, paper).removesuffix("《无标题》")
     paras = "".join(f"<p>{html.escape(p)}</p>" for p in (article.get("text") or "").split("\n") if p.strip())
     extra = "".join(f"<p class='meta'>{html.escape(article[k])}</p>" for k in ("subtitle", "byline") if article.get(k))
-    page_link = f'<p><a href="{base}/articles/{html.escape(article["id"])}/page">查看整版原文</a></p>'
+    page_link = f'<p><a href="{html.escape(base)}/articles/{html.escape(article["id"])}/page">查看整版原文</a></p>'
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -104,17 +104,27 @@ def example_questions(articles: list[dict[str, Any]], count: int = 4) -> list[st
     return seen
 
 
-def base_url(request: Any) -> str:
-    """The app's own origin as the browser reached it, so links work inside a portal's page too."""
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(?::\d{1,5})?$")
+
+
+def base_url(request: Any, public_url: str | None = None, trusted_proxy: bool = False) -> str:
+    """The app's own origin for absolute links (they must work inside a portal's page too).
+
+    ``QA_PUBLIC_URL`` when configured; else the Host the browser reached, or a proxy's X-Forwarded-Host
+    only behind ``QA_TRUSTED_PROXY``. A host that is not a plain name and port is not used at all.
+    """
+    if public_url:
+        return public_url.rstrip("/")
     if request is None:
         return ""
     try:
         headers = request.headers
-        host = headers.get("x-forwarded-host") or headers.get("host")
-        scheme = headers.get("x-forwarded-proto") or request.url.scheme
+        host = (trusted_proxy and headers.get("x-forwarded-host")) or headers.get("host") or ""
+        scheme = (trusted_proxy and headers.get("x-forwarded-proto")) or request.url.scheme
     except AttributeError:
         return ""
-    return f"{scheme}://{host}" if host else ""
+    host = host.split(",")[0].strip()
+    return f"{scheme}://{host}" if _HOST.match(host) and scheme in ("http", "https") else ""
 
 
 def _filters(since: str, until: str) -> tuple[Filters, str | None]:
@@ -155,7 +165,8 @@ def build_chat(services: Any, compact: bool = False) -> Any:
         if warning:
             final["notice"] = warning if not final.get("notice") else f"{warning} {final['notice']}"
         history[-1] = {"role": "assistant", "content": render_answer_text(final)}
-        sources_html = render_sources(final, question, paper, base_url(request))
+        sources_html = render_sources(final, question, paper, base_url(request, services.settings.public_url,
+                                                                           services.settings.trusted_proxy))
         yield "", history, sources_html, [*turns, [question, final.get("text", "")]], {"question": question, "answer": final}
 
     respond.__annotations__["request"] = gr.Request  # gradio passes the request for this annotation

@@ -68,6 +68,13 @@ class WebSettings(BaseSettings):
 
     model_config = ENV
 
+    public_url: str | None = Field(
+        None, description="The address readers reach the app at (https://archive.example/qa): absolute links use it."
+    )
+    trusted_proxy: bool = Field(
+        False, description="Trust X-Forwarded-Host/-Proto for links (only behind a proxy that sets them); off = the Host header."
+    )
+
     api_keys: SecretStr = Field(SecretStr(""), description="Comma-separated Bearer keys that /api and /v1 require; empty = open.")
     ui_auth: SecretStr = Field(SecretStr(""), description="user:password login for the chat page; empty = no login.")
     rate_limit: int = Field(0, description="Requests per minute per API key (or client IP) on /api and /v1; 0 = unlimited.")

@@ -123,3 +123,23 @@ def test_keys_are_secret_and_compared_whole() -> None:
     keys = [b"abc", b"def"]
     assert known_key("abc", keys) and known_key("def", keys)
     assert not known_key("ab", keys) and not known_key("abcd", keys) and not known_key("", keys)
+
+
+class _Request:
+    def __init__(self, headers: dict[str, str], scheme: str = "http") -> None:
+        self.headers = headers
+        self.url = type("U", (), {"scheme": scheme})()
+
+
+def test_links_come_from_the_configured_address_and_never_echo_a_forged_host() -> None:
+    from qa.chat_ui import base_url, render_sources
+
+    forged = _Request({"host": "127.0.0.1:7860", "x-forwarded-host": 'evil.example"><script>alert(1)</script>'})
+    assert base_url(forged) == "http://127.0.0.1:7860"  # no proxy trusted: the forwarded host is ignored
+    assert base_url(forged, trusted_proxy=True) == ""  # trusted, but not a host name: no absolute link
+    assert base_url(forged, public_url="https://archive.example/qa/") == "https://archive.example/qa"
+    behind = _Request({"host": "10.0.0.5:7860", "x-forwarded-host": "news.example", "x-forwarded-proto": "https"})
+    assert base_url(behind, trusted_proxy=True) == "https://news.example"
+    answer = {"citations": [{"n": 1, "article_id": "a1", "title": "t", "text": "x", "date": None}]}
+    html_out = render_sources(answer, "问", "报", 'https://a.example/"onmouseover="x')
+    assert '"onmouseover' not in html_out and "&quot;onmouseover" in html_out
