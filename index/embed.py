@@ -257,7 +257,8 @@ class LazyEmbedder:
         if self._loaded is None:
             self._loaded = load_embedder(self.config)
             if self._loaded.fallback and not forced_fallback(self.model):
-                log.warning("serving with the FALLBACK embedder %s", self._loaded.name)
+                log.warning("serving with the FALLBACK embedder %s: set QA_EMBEDDING_MODEL to a local "
+                            "sentence-transformers folder", self._loaded.name)
         return self._loaded
 
     @property

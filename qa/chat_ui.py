@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from index.models import parse_day
 from qa.citations import source_label
@@ -47,13 +48,20 @@ def render_sources(answer: dict[str, Any], question: str, paper: str, base: str 
     for c in answer.get("citations") or []:
         flag = "" if c.get("supported", True) else "（未核实）"
         cls = "cite" if c.get("supported", True) else "cite unsupported"
-        link = (f'<a href="{html.escape(base)}/articles/{html.escape(str(c["article_id"]))}" target="_blank" rel="noopener">查看全文</a>'
+        link = (f'<a href="{html.escape(base + article_link(c))}" target="_blank" rel="noopener">查看全文</a>'
                 if c.get("article_id") else "")
         parts.append(
             f'<div class="card"><div class="{cls}">[{int(c["n"])}] {html.escape(source_label(c, paper))}{flag}</div>'
             f"<blockquote>{highlight(c.get('text') or '', terms)}</blockquote>{link}</div>"
         )
     return f'<div class="sources">{"".join(parts)}</div>' if parts else ""
+
+
+def article_link(citation: dict[str, Any]) -> str:
+    """The article page with the cited passage marked and scrolled to."""
+    span = (f"?from={int(citation['start'])}&to={int(citation['end'])}#cited"
+            if citation.get("start") is not None and citation.get("end") is not None else "")
+    return f"/articles/{quote(str(citation['article_id']), safe='')}{span}"
 
 
 def render_answer_text(answer: dict[str, Any]) -> str:
@@ -65,30 +73,50 @@ def render_answer_text(answer: dict[str, Any]) -> str:
     return text
 
 
-def render_article(article: dict[str, Any], paper: str, base: str = "") -> str:
-    """A whole cleaned article as an HTML page, every field escaped."""
+PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC',sans-serif;max-width:760px;margin:auto;padding:16px;line-height:1.7}"
+              ".meta{color:#666} mark{background:#ffe58f;scroll-margin-top:40vh} pre{white-space:pre-wrap}")
+
+
+def _page(title: str, body: str) -> str:
+    return ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>{body}</body></html>")
+
+
+def render_article(article: dict[str, Any], paper: str, base: str = "", cited: tuple[int, int] | None = None) -> str:
+    """A whole cleaned article as an HTML page, every field escaped; ``cited`` (offsets) is marked and scrolled to."""
     meta = source_label({**article, "title": None}, paper).removesuffix("《无标题》")
-    paras = "".join(f"<p>{html.escape(p)}</p>" for p in (article.get("text") or "").split("\n") if p.strip())
+    text = article.get("text") or ""
+    paras, at, marked = [], 0, False
+    for line in text.split("\n"):
+        start, end = at, at + len(line)
+        at = end + 1
+        if not line.strip():
+            continue
+        if cited and cited[0] < end and cited[1] > start:
+            a, b = max(cited[0], start) - start, min(cited[1], end) - start
+            anchor = "" if marked else " id='cited'"
+            marked = True
+            paras.append(f"<p>{html.escape(line[:a])}<mark{anchor}>{html.escape(line[a:b])}</mark>{html.escape(line[b:])}</p>")
+        else:
+            paras.append(f"<p>{html.escape(line)}</p>")
     extra = "".join(f"<p class='meta'>{html.escape(article[k])}</p>" for k in ("subtitle", "byline") if article.get(k))
-    page_link = f'<p><a href="{html.escape(base)}/articles/{html.escape(article["id"])}/page">查看整版原文</a></p>'
-    return (
-        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(article.get('title') or '无标题')}</title>"
-        "<style>body{font-family:'Noto Sans CJK SC',sans-serif;max-width:760px;margin:auto;padding:16px;line-height:1.7}"
-        ".meta{color:#666}</style></head><body>"
-        f"<h1>{html.escape(article.get('title') or '无标题')}</h1>{extra}<p class='meta'>{html.escape(meta)}</p>"
-        f"{paras}{page_link}</body></html>"
-    )
+    links = (f"<p><a href='{html.escape(base)}/'>返回问答</a> · "
+             f"<a href='{html.escape(base)}/articles/{quote(str(article['id']), safe='')}/page'>查看整版原文</a></p>")
+    title = article.get("title") or "无标题"
+    return _page(title, f"{links}<h1>{html.escape(title)}</h1>{extra}<p class='meta'>{html.escape(meta)}</p>{''.join(paras)}")
 
 
-def render_page(name: str, text: str) -> str:
-    """The page file an article came from, escaped, as extracted."""
-    return (
-        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(name)}</title></head><body><h1>{html.escape(name)}</h1>"
-        f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre></body></html>"
-    )
+def render_page(label: str, text: str, base: str = "") -> str:
+    """The whole page an article was printed on, as extracted, under its paper, date, issue and page."""
+    return _page(label, f"<p><a href='{html.escape(base)}/'>返回问答</a></p><h1>{html.escape(label)}</h1>"
+                        f"<pre>{html.escape(text)}</pre>")
+
+
+def not_found_page(base: str = "") -> str:
+    """The reader's 404: in Chinese, with the way back."""
+    return _page("未找到", f"<h1>未找到这篇报道</h1><p>链接可能已失效，或报道已从档案中移除。</p>"
+                         f"<p><a href='{html.escape(base)}/'>返回问答</a></p>")
 
 
 def example_questions(articles: list[dict[str, Any]], count: int = 4) -> list[str]:
@@ -189,8 +217,6 @@ def build_chat(services: Any, compact: bool = False) -> Any:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as chat:
         if not compact:
             gr.Markdown(f"## {TITLE}\n在《{html.escape(paper)}》的报道中查找答案，每句话都注明出处，可点开原文核对。")
-        if services.embedder.fallback:
-            gr.HTML('<div class="notice">⚠️ 向量模型未能加载，当前使用无权重的备用检索，结果可能不如预期。</div>')
         bot = gr.Chatbot(label="对话", height=360 if compact else 460, buttons=["copy"],
                          feedback_options=("Like", "Dislike"), sanitize_html=True)
         box = gr.Textbox(label="问题", placeholder="例如：平湖去年的城市生活垃圾分类处理率是多少？", elem_id="question")

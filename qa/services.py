@@ -17,6 +17,9 @@ from qa.retrieve import Fusion, Retriever
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
+FALLBACK_ADVICE = ("the embedding model {model!r} is not loaded and the weight-free fallback serves dense search; "
+                   "set QA_EMBEDDING_MODEL to a local sentence-transformers folder and rebuild the index "
+                   "(archive-qa ingest PATH --rebuild)")
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Services:
             "files": counts["files"],
             "embedder": self.embedder.name,
             "embedder_fallback": self.embedder.fallback,
+            "warnings": [FALLBACK_ADVICE.format(model=self.settings.embedding_model)] if self.embedder.fallback else [],
             "llm": self.settings.llm_model if self.settings.llm_base_url else None,
             "rerank": self.settings.rerank_model,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import html
 import json
 import re
 import threading
@@ -13,14 +14,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
-from qa.chat_ui import CSS, build_chat, render_article, render_page, sse
+from qa.chat_ui import CSS, build_chat, not_found_page, render_article, render_page, sse
 from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
@@ -29,7 +30,7 @@ from qa.settings import Settings
 
 MODEL_NAME = "archive-qa"
 # the app's own routes (API, docs, health, article pages); everything else is the mounted chat (/ and /embed)
-OWN_ROUTES = ("/api/", "/v1/", "/health", "/docs", "/openapi.json", "/gradio.js", "/articles/")
+OWN_ROUTES = ("/api/", "/v1/", "/admin", "/health", "/docs", "/openapi.json", "/gradio.js", "/articles/")
 # the chat's routes a visitor needs before logging in: the page shell, its assets and the login itself
 CHAT_PUBLIC = re.compile(
     r"^/embed$|^(?:/embed)?/(?:|login/?|logout|config/?|assets/.*|static/.*|svelte/.*|favicon\.ico|theme\.css|robots\.txt|"
@@ -183,6 +184,18 @@ def create_app(services: Services) -> Any:
     def health() -> dict[str, object]:
         return {**services.health(), "version": app_version()}
 
+    @app.get("/admin", response_class=HTMLResponse, dependencies=[Depends(guard)])
+    def admin() -> HTMLResponse:
+        """The operator's view (the API's key rule): what the index holds, what serves it, what to fix."""
+        state = health()
+        notes: Any = state.pop("warnings", [])
+        warnings = "".join(f"<p class='warn'>⚠️ {html.escape(str(w))}</p>" for w in notes)
+        rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in state.items())
+        return HTMLResponse("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>archive-qa 运行状态</title>"
+                            "<style>body{font-family:sans-serif;margin:24px} .warn{background:#fff7e6;padding:8px}"
+                            "th{text-align:left;padding-right:16px}</style></head><body><h1>运行状态</h1>"
+                            f"{warnings}<table>{rows}</table></body></html>")
+
     @app.post("/api/ask", dependencies=[Depends(guard)])
     def ask(request: AskRequest) -> dict[str, Any]:
         filters = filters_of(request.since, request.until)
@@ -216,27 +229,28 @@ def create_app(services: Services) -> Any:
         return article
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
-    def article_page(article_id: str) -> HTMLResponse:
+    def article_page(article_id: str, start: int | None = Query(None, alias="from", ge=0),
+                     end: int | None = Query(None, alias="to", ge=0)) -> HTMLResponse:
         article = services.manifest.article(article_id)
         if article is None:
-            raise HTTPException(status_code=404, detail=f"no article {article_id}")
-        return HTMLResponse(render_article(article, paper))
+            return HTMLResponse(not_found_page(), status_code=404)
+        cited = (start, end) if start is not None and end is not None and end > start else None
+        return HTMLResponse(render_article(article, paper, cited=cited))
 
     @app.get("/articles/{article_id}/page", response_class=HTMLResponse)
     def article_source_page(article_id: str) -> HTMLResponse:
         from index.read import ReadError, read_file
 
         key = services.manifest.article_file(article_id)
-        if key is None:
-            raise HTTPException(status_code=404, detail=f"no article {article_id}")
+        article = services.manifest.article(article_id)
+        if key is None or article is None:
+            return HTMLResponse(not_found_page(), status_code=404)
+        label = source_label({**article, "title": None}, paper).removesuffix("《无标题》")
         try:
             source = read_file(Path(key))
-        except (ReadError, OSError) as exc:
-            raise HTTPException(status_code=404, detail=f"the page file is no longer readable: {exc}") from exc
-        if source.is_records:
-            article = services.manifest.article(article_id) or {}
-            return HTMLResponse(render_page(source.name, str(article.get("text", ""))))
-        return HTMLResponse(render_page(source.name, source.text))
+        except (ReadError, OSError):
+            return HTMLResponse(not_found_page(), status_code=404)
+        return HTMLResponse(render_page(label, str(article.get("text", "")) if source.is_records else source.text))
 
     @app.get("/gradio.js", include_in_schema=False)
     def web_component() -> FileResponse:

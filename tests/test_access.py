@@ -48,7 +48,7 @@ def guarded(seeds_index: Path) -> tuple[Any, str]:
 
 def audience(path: str) -> str:
     """The rule the app documents: API needs the key, the chat (and its article pages) the login."""
-    if path.startswith(("/api/", "/v1/")):
+    if path.startswith(("/api/", "/v1/", "/admin")):
         return "key"
     if path.startswith(("/health", "/docs", "/openapi.json", "/gradio.js")):
         return "public"
@@ -143,3 +143,15 @@ def test_links_come_from_the_configured_address_and_never_echo_a_forged_host() -
     answer = {"citations": [{"n": 1, "article_id": "a1", "title": "t", "text": "x", "date": None}]}
     html_out = render_sources(answer, "问", "报", 'https://a.example/"onmouseover="x')
     assert '"onmouseover' not in html_out and "&quot;onmouseover" in html_out
+
+
+def test_the_fallback_notice_is_for_operators_not_readers(seeds_index: Path) -> None:
+    services = build_services(Settings(index_dir=seeds_index, embedding_model="hash", api_keys=KEY))
+    with TestClient(create_app(services)) as client:
+        health = client.get("/health").json()
+        assert health["embedder_fallback"] and "QA_EMBEDDING_MODEL" in health["warnings"][0]
+        assert client.get("/admin").status_code == 401
+        admin = client.get("/admin", headers={"Authorization": f"Bearer {KEY}"})
+        assert admin.status_code == 200 and "QA_EMBEDDING_MODEL" in admin.text
+        for page in ("/config", "/embed/config"):
+            assert "备用检索" not in client.get(page).text and "FALLBACK" not in client.get(page).text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,26 @@ def test_search_and_articles(seeds_index: Path) -> None:
     assert article["title"] == "德马吉森精机平湖项目签约落户" and "1亿美元" in article["text"]
     page = client.get(f"/articles/{found[0]['article_id']}")
     assert page.status_code == 200 and "<h1>德马吉森精机平湖项目签约落户</h1>" in page.text
-    assert client.get(f"/articles/{found[0]['article_id']}/page").status_code == 200
+    whole = client.get(f"/articles/{found[0]['article_id']}/page")
+    assert whole.status_code == 200 and "德马吉森精机" in whole.text
+    assert ".txt" not in whole.text and ".txt" not in page.text  # readers never see internal file names
+    assert "返回问答" in page.text and "返回问答" in whole.text
+    missing = client.get("/articles/nope")
+    assert missing.status_code == 404 and "未找到这篇报道" in missing.text and missing.headers["content-type"].startswith("text/html")
     assert client.get("/api/articles/nope").status_code == 404
+    assert client.get("/api/articles/nope").json()["detail"]
+
+
+def test_article_page_marks_the_cited_passage(seeds_index: Path) -> None:
+    client = _client(seeds_index)
+    answer = client.post("/api/ask", json={"question": QUESTION}).json()
+    cited = answer["citations"][0]
+    page = client.get(f"/articles/{cited['article_id']}", params={"from": cited["start"], "to": cited["end"]})
+    marked = re.findall(r"<mark[^>]*>(.*?)</mark>", page.text, re.S)
+    assert "id='cited'" in page.text and marked
+    assert "".join(marked).replace("\n", "") in cited["text"].replace("\n", "")
+    assert len("".join(marked)) > 0.8 * len(cited["text"].replace("\n", ""))
+    assert client.get(f"/articles/{cited['article_id']}", params={"from": -1, "to": 5}).status_code == 422
     dated = client.get("/api/search", params={"q": QUESTION, "since": "2030-01-01"}).json()["passages"]
     assert dated == []
 
