@@ -16,6 +16,8 @@ from qa.relevance import question_words
 from qa.retrieve import Filters
 
 TITLE = "报纸档案问答"
+SENTENCE_PIECES = re.compile(r"[^。！？\n]*(?:[。！？]+(?:\[\d+\])*|\n|$)")
+
 CSS = """
 .sources .card {border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 8px 0;}
 .sources .cite {font-weight: 600; margin-bottom: 4px;}
@@ -25,6 +27,15 @@ CSS = """
 .notice {background: #fff7e6; border: 1px solid #ffd591; border-radius: 6px; padding: 6px 10px; margin: 4px 0;}
 .unsupported-line {color: #b00020;}
 @media (max-width: 640px) { .sources .card {padding: 6px 8px;} }
+.sources .asked {color: #666; font-size: 0.9em; margin-top: 12px; border-top: 1px dashed #ddd; padding-top: 6px;}
+.sources .card.flash {animation: flash 1.6s ease-out;}
+@keyframes flash {0% {background: #ffe58f;} 100% {background: transparent;}}
+a.cite-link {text-decoration: none; color: #1a5fb4;}
+#chat .bubble-wrap {padding-top: 36px;}
+#chat .icon-button-wrapper > * {order: 0;}
+#chat .icon-button-wrapper > :is([aria-label="赞"], [aria-label="Like"], [aria-label="like"]) {order: 1;}
+#chat .icon-button-wrapper > :is([aria-label="踩"], [aria-label="Dislike"], [aria-label="dislike"]) {order: 2;}
+#sources-column {max-height: 80vh; overflow-y: auto;}
 """
 
 
@@ -38,8 +49,9 @@ def highlight(text: str, terms: list[str]) -> str:
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
 
 
-def render_sources(answer: dict[str, Any], question: str, paper: str, base: str = "") -> str:
-    """Notices, unsupported sentences and one card per cited passage, as escaped HTML."""
+def render_sources(answer: dict[str, Any], question: str, paper: str, base: str = "", turn: int = 0) -> str:
+    """Notices, unsupported sentences and one card per cited passage, as escaped HTML; card n of question
+    ``turn`` has the id ``src-{turn}-{n}`` that the answer's ``[n]`` links to."""
     parts = [f'<div class="notice">⚠️ {html.escape(text)}</div>'
              for text in (answer.get("degraded"), answer.get("notice")) if text]
     parts += [f'<div class="notice unsupported-line">❗ 未能在所引报道中核实：{html.escape(s)}</div>'
@@ -51,10 +63,33 @@ def render_sources(answer: dict[str, Any], question: str, paper: str, base: str 
         link = (f'<a href="{html.escape(base + article_link(c))}" target="_blank" rel="noopener">查看全文</a>'
                 if c.get("article_id") else "")
         parts.append(
-            f'<div class="card"><div class="{cls}">[{int(c["n"])}] {html.escape(source_label(c, paper))}{flag}</div>'
+            f'<div class="card" id="src-{int(turn)}-{int(c["n"])}"><div class="{cls}">[{int(c["n"])}] {html.escape(source_label(c, paper))}{flag}</div>'
             f"<blockquote>{highlight(c.get('text') or '', terms)}</blockquote>{link}</div>"
         )
-    return f'<div class="sources">{"".join(parts)}</div>' if parts else ""
+    if not parts:
+        return ""
+    head = f'<div class="asked">第{int(turn) + 1}问：{html.escape(question)}</div>' if turn else ""
+    return f'<div class="sources" data-turn="{int(turn)}">{head}{"".join(parts)}</div>'
+
+
+def link_markers(text: str, turn: int) -> str:
+    """Each ``[n]`` of an (escaped) answer as a link to its source card."""
+    return re.sub(r"\[(\d{1,3})\]", lambda m: f'<a class="cite-link" href="#src-{int(turn)}-{m.group(1)}">[{m.group(1)}]</a>', text)
+
+
+# a click on [n] scrolls the card into view and flashes it (the chat's links would otherwise open a tab)
+CITE_SCRIPT = """<script>
+document.addEventListener('click', (event) => {
+  const link = event.target.closest && event.target.closest('a.cite-link');
+  if (!link) return;
+  const root = link.getRootNode();
+  const card = (root.getElementById ? root.getElementById(link.hash.slice(1)) : null) || document.getElementById(link.hash.slice(1));
+  if (!card) return;
+  event.preventDefault(); event.stopPropagation();
+  card.scrollIntoView({behavior: 'smooth', block: 'center'});
+  card.classList.remove('flash'); void card.offsetWidth; card.classList.add('flash');
+}, true);
+</script>"""
 
 
 def article_link(citation: dict[str, Any]) -> str:
@@ -64,13 +99,21 @@ def article_link(citation: dict[str, Any]) -> str:
     return f"/articles/{quote(str(citation['article_id']), safe='')}{span}"
 
 
-def render_answer_text(answer: dict[str, Any]) -> str:
-    """The answer for the chat bubble: escaped, unsupported sentences struck through and marked."""
+def render_answer_text(answer: dict[str, Any], turn: int = 0) -> str:
+    """The answer for the chat bubble: escaped, unsupported sentences struck through and marked, ``[n]`` linked."""
     text = html.escape(answer.get("text") or "")
     for sentence in answer.get("unsupported_sentences") or []:
         escaped = html.escape(sentence)
         text = text.replace(escaped, f"<del>{escaped}</del>（未核实）")
-    return text
+    return link_markers(text, turn)
+
+
+# the page is Chinese whatever the reader's browser says (Gradio sets lang from the browser's locale)
+LANG_SCRIPT = """<script>
+(() => { const root = document.documentElement; const keep = () => { if (root.lang !== 'zh-CN') root.lang = 'zh-CN'; };
+  keep(); new MutationObserver(keep).observe(root, {attributes: true, attributeFilter: ['lang']}); })();
+</script>"""
+HEAD = LANG_SCRIPT + CITE_SCRIPT  # given to the chat at mount
 
 
 PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC',sans-serif;max-width:760px;margin:auto;padding:16px;line-height:1.7}"
@@ -174,27 +217,31 @@ def build_chat(services: Any, compact: bool = False) -> Any:
     feedback = FeedbackStore(services.settings.feedback_db or services.settings.index_dir / "feedback.sqlite")
 
     def respond(question: str, history: list[dict[str, str]], turns: list[list[str]], since: str,
-                until: str, request: Any = None) -> Iterator[tuple[Any, ...]]:
+                until: str, earlier: str, request: Any = None) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
-            yield "", history, "", turns, {}
+            yield "", history, earlier, turns, {}
             return
         filters, warning = _filters(since, until)
-        history = [*history, {"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": ""}]
+        turn = len(turns)
+        # the question stays in the chat at once, with a note that the archive is being searched
+        history = [*history, {"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": "正在查找报道……"}]
+        yield "", history, earlier, turns, {}
         shown = ""
         final: dict[str, Any] = {}
         for event in answerer.stream(question, filters=filters, history=[tuple(t) for t in turns]):
             if event["event"] == "token":
-                shown += event["text"]
-                history[-1] = {"role": "assistant", "content": html.escape(shown)}
-                yield "", history, "", turns, {}
+                for piece in SENTENCE_PIECES.findall(event["text"]):  # an extractive answer arrives whole: show it by sentence
+                    shown += piece
+                    history[-1] = {"role": "assistant", "content": html.escape(shown)}
+                    yield "", history, earlier, turns, {}
             elif event["event"] == "answer":
                 final = event["answer"]
         if warning:
             final["notice"] = warning if not final.get("notice") else f"{warning} {final['notice']}"
-        history[-1] = {"role": "assistant", "content": render_answer_text(final)}
-        sources_html = render_sources(final, question, paper, base_url(request, services.settings.public_url,
-                                                                           services.settings.trusted_proxy))
+        history[-1] = {"role": "assistant", "content": render_answer_text(final, turn)}
+        base = base_url(request, services.settings.public_url, services.settings.trusted_proxy)
+        sources_html = render_sources(final, question, paper, base, turn) + (earlier or "")  # newest first, earlier kept
         yield "", history, sources_html, [*turns, [question, final.get("text", "")]], {"question": question, "answer": final}
 
     respond.__annotations__["request"] = gr.Request  # gradio passes the request for this annotation
@@ -217,13 +264,20 @@ def build_chat(services: Any, compact: bool = False) -> Any:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as chat:
         if not compact:
             gr.Markdown(f"## {TITLE}\n在《{html.escape(paper)}》的报道中查找答案，每句话都注明出处，可点开原文核对。")
-        bot = gr.Chatbot(label="对话", height=360 if compact else 460, buttons=["copy"],
-                         feedback_options=("Like", "Dislike"), sanitize_html=True)
-        box = gr.Textbox(label="问题", placeholder="例如：平湖去年的城市生活垃圾分类处理率是多少？", elem_id="question")
-        with gr.Accordion("筛选", open=False, visible=not compact), gr.Row():
-            since = gr.Textbox(label="起始日期", placeholder="YYYY-MM-DD", elem_id="since")
-            until = gr.Textbox(label="截止日期", placeholder="YYYY-MM-DD", elem_id="until")
-        sources = gr.HTML(elem_id="sources")
+        # answer and sources side by side on a wide screen; the columns wrap (sources under the chat) on a phone
+        with gr.Row(equal_height=False, elem_id="layout"):
+            with gr.Column(scale=3, min_width=340):
+                bot = gr.Chatbot(show_label=False, height=360 if compact else 460, buttons=["copy"], elem_id="chat",
+                                 feedback_options=("Like", "Dislike"), sanitize_html=True)
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(show_label=False, placeholder="请输入问题，例如：平湖去年的城市生活垃圾分类处理率是多少？",
+                                     elem_id="question", scale=5, lines=1, max_lines=4)
+                    send = gr.Button("发送", variant="primary", scale=1, min_width=72, elem_id="send")
+                with gr.Accordion("按日期筛选", open=False, visible=not compact), gr.Row():
+                    since = gr.Textbox(label="起始日期", placeholder="YYYY-MM-DD", elem_id="since")
+                    until = gr.Textbox(label="截止日期", placeholder="YYYY-MM-DD", elem_id="until")
+            with gr.Column(scale=2, min_width=300, elem_id="sources-column"):
+                sources = gr.HTML(elem_id="sources")
         turns = gr.State([])
         last = gr.State({})
         status = gr.Markdown()
@@ -233,7 +287,9 @@ def build_chat(services: Any, compact: bool = False) -> Any:
             clear = gr.Button("清空对话", scale=1)
         if examples and not compact:
             gr.Examples(examples=[[q] for q in examples], inputs=[box], label="可以这样问")
-        box.submit(respond, [box, bot, turns, since, until], [box, bot, sources, turns, last], api_visibility="private")
+        for trigger in (box.submit, send.click):  # Enter or the 发送 button; no English progress timer
+            trigger(respond, [box, bot, turns, since, until, sources], [box, bot, sources, turns, last],
+                    api_visibility="private", show_progress="hidden")
         # the chat's own events only: none is published as an API (the API is /api and /v1, with their keys)
         bot.like(judge, [last], [status], api_visibility="private")
         send_note.click(comment, [last, note], [note, status], api_visibility="private")

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
-from qa.chat_ui import CSS, build_chat, not_found_page, render_article, render_page, sse
+from qa.chat_ui import CSS, HEAD, build_chat, not_found_page, render_article, render_page, sse
 from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
@@ -322,7 +322,7 @@ def create_app(services: Services) -> Any:
 
     for path, compact in (("/embed", True), ("/", False)):  # no footer: no "Use via API", no "Built with Gradio"
         app = gr.mount_gradio_app(app, build_chat(services, compact=compact), path=path, auth=auth, css=CSS,  # type: ignore[arg-type]
-                                  footer_links=[])
+                                  footer_links=[], head=HEAD)
     chats.extend(route.app for route in app.routes if isinstance(route, Mount) and hasattr(route.app, "tokens"))
     return app
 

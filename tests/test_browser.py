@@ -52,42 +52,80 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-def _ask(frame: object, question: str) -> None:
+def _ask(frame: object, question: str, button: bool = False) -> None:
+    cards = frame.locator("#sources .card").count()  # type: ignore[attr-defined]
     box = frame.locator("#question textarea")  # type: ignore[attr-defined]
     box.fill(question)
-    box.press("Enter")
-    frame.locator("#sources .card").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    if button:
+        frame.locator("#send").click()  # type: ignore[attr-defined]
+    else:
+        box.press("Enter")
+    frame.locator("#sources .card").nth(cards).wait_for(timeout=30_000)  # type: ignore[attr-defined]
+
+
+def _box(page: object, selector: str) -> dict[str, float]:
+    return page.locator(selector).first.bounding_box()  # type: ignore[attr-defined, no-any-return]
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
 
 
 def test_chat_answers_with_source_cards_and_full_article(server: tuple[str, int], browser: object) -> None:
     base, _ = server
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1100, "height": 1400})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
     page.goto(base + "/")
     _ask(page, "德马吉森精机平湖项目总投资多少？")
-    assert "1亿美元" in page.locator(".message-wrap, [data-testid='bot']").last.inner_text()
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    answer = page.locator("#chat .message-wrap .bot, [data-testid='bot']").last
+    assert "1亿美元" in answer.inner_text()
     cards = page.locator("#sources .card")
-    assert "《嘉兴日报·平湖版》" in cards.first.inner_text()
+    assert "《嘉兴日报·平湖版》" in cards.first.inner_text() and ".txt" not in page.locator("#sources").inner_text()
     assert page.locator("#sources mark").count() > 0  # the question's terms are highlighted
-    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+    # the sources sit beside the answer; nothing overlaps; no English chrome
+    chat, sources = _box(page, "#chat"), _box(page, "#sources")
+    assert sources["x"] >= chat["x"] + chat["width"] - 1
+    trash = _box(page, "#chat button[aria-label='清空对话']")
+    assert not _overlap(trash, _box(page, "#chat [data-testid='user']"))
+    like, dislike = _box(page, "#chat button[aria-label='赞']"), _box(page, "#chat button[aria-label='踩']")
+    assert like["x"] < dislike["x"]
+    body = page.locator("body").inner_text()
+    assert not any(word in body for word in ("Use via API", "Built with Gradio", "Settings", "processing"))
+    page.screenshot(path=str(ARTIFACTS / "chat-1280.png"), full_page=True)
+    # [1] in the answer leads to its card
+    answer.locator("a.cite-link").first.click()
+    page.wait_for_timeout(300)
+    assert "flash" in (cards.first.get_attribute("class") or "")
+    # a second question by the 发送 button: its cards come first, the earlier ones stay reachable
+    _ask(page, "第二届平湖杯长三角青年台商慢速垒球邀请赛有几支队伍参赛？", button=True)
+    assert page.locator("#sources .sources").count() == 2
+    assert page.locator("#sources .card[id^='src-1-']").count() >= 1 and page.locator("#sources .card[id^='src-0-']").count() >= 1
     with page.expect_popup() as popup:
-        cards.first.get_by_text("查看全文").click()
+        page.locator("#sources .card[id^='src-0-']").first.get_by_text("查看全文").click()
     article = popup.value
     article.wait_for_load_state()
     assert "德马吉森精机平湖项目签约落户" in article.locator("h1").inner_text()
+    assert "1亿美元" in article.locator("mark#cited").inner_text() or article.locator("mark").count() > 0
+    assert article.get_by_text("返回问答").count() == 1
     article.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
 
 
 def test_phone_width_and_script_in_an_article_stays_text(server: tuple[str, int], browser: object) -> None:
     base, _ = server
-    page = browser.new_page(viewport={"width": 390, "height": 1200})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 400, "height": 1200}, locale="zh-CN")  # type: ignore[attr-defined]
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(base + "/")
     _ask(page, "广陈镇蓝莓采摘节什么时候开幕？")
     page.wait_for_timeout(500)
     assert XSS in page.locator("#sources").inner_text() and dialogs == []
-    page.screenshot(path=str(ARTIFACTS / "chat-phone-xss.png"), full_page=True)
+    chat, sources = _box(page, "#chat"), _box(page, "#sources")
+    assert sources["y"] >= chat["y"] + chat["height"] - 1  # directly under the chat on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # nothing sticks out sideways
+    trash = _box(page, "#chat button[aria-label='清空对话']")
+    assert not _overlap(trash, _box(page, "#chat [data-testid='user']"))
+    page.screenshot(path=str(ARTIFACTS / "chat-400.png"), full_page=True)
 
 
 @pytest.fixture
