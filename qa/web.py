@@ -30,7 +30,7 @@ from qa.settings import Settings
 
 MODEL_NAME = "archive-qa"
 # the app's own routes (API, docs, health, article pages); everything else is the mounted chat (/ and /embed)
-OWN_ROUTES = ("/api/", "/v1/", "/admin", "/health", "/docs", "/openapi.json", "/gradio.js", "/articles/")
+OWN_ROUTES = ("/api/", "/v1/", "/admin", "/health", "/docs", "/openapi.json", "/gradio.js", "/widget.js", "/articles/")
 # the chat's routes a visitor needs before logging in: the page shell, its assets and the login itself
 CHAT_PUBLIC = re.compile(
     r"^/embed$|^(?:/embed)?/(?:|login/?|logout|config/?|assets/.*|static/.*|svelte/.*|favicon\.ico|theme\.css|robots\.txt|"
@@ -251,6 +251,11 @@ def create_app(services: Services) -> Any:
         except (ReadError, OSError):
             return HTMLResponse(not_found_page(), status_code=404)
         return HTMLResponse(render_page(label, str(article.get("text", "")) if source.is_records else source.text))
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget() -> FileResponse:
+        """The <archive-qa> web component: the chat in an iframe in a shadow root, the host page untouched."""
+        return FileResponse(Path(__file__).parent / "static" / "widget.js", media_type="text/javascript")
 
     @app.get("/gradio.js", include_in_schema=False)
     def web_component() -> FileResponse:

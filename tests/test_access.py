@@ -50,7 +50,7 @@ def audience(path: str) -> str:
     """The rule the app documents: API needs the key, the chat (and its article pages) the login."""
     if path.startswith(("/api/", "/v1/", "/admin")):
         return "key"
-    if path.startswith(("/health", "/docs", "/openapi.json", "/gradio.js")):
+    if path.startswith(("/health", "/docs", "/openapi.json", "/gradio.js", "/widget.js")):
         return "public"
     if path.startswith("/articles/"):
         return "login"
@@ -74,7 +74,7 @@ def test_every_route_obeys_its_audiences_rule(guarded: tuple[Any, str]) -> None:
                 assert reply.status_code == 401, (method, path, reply.status_code)
             elif rule == "unpublished":
                 assert reply.status_code == 404, (method, path, reply.status_code)
-            elif path in ("/health", "/docs", "/openapi.json", "/gradio.js"):
+            elif path in ("/health", "/docs", "/openapi.json", "/gradio.js", "/widget.js"):
                 assert reply.status_code == 200, (method, path, reply.status_code)
             else:  # the chat's page shell, assets and login: no credentials asked by this app (Gradio may still ask)
                 assert reply.status_code < 500, (method, path, reply.status_code)

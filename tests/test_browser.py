@@ -138,8 +138,9 @@ def portal(server: tuple[str, int], tmp_path: Path) -> Iterator[str]:
         f"<iframe id='qa' src='{base}/embed/' width='420' height='720' style='border:1px solid #ccc'></iframe>"
         "</body></html>", encoding="utf-8")
     (tmp_path / "component.html").write_text(
-        f"{head}<script type='module' src='{base}/gradio.js'></script></head><body><h1>某单位门户</h1>"
-        f"<gradio-app src='{base}/embed/'></gradio-app></body></html>", encoding="utf-8")
+        f"{head}{HOST_STYLE}</head><body><h1>某单位门户</h1><p class='intro'>门户自己的正文。</p>"
+        f"<script src='{base}/widget.js' defer></script><archive-qa height='760'></archive-qa></body></html>",
+        encoding="utf-8")
     handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
     site = ThreadingHTTPServer(("127.0.0.1", foreign_port), handler)
     threading.Thread(target=site.serve_forever, daemon=True).start()
@@ -158,12 +159,24 @@ def test_embed_page_in_an_iframe_of_a_foreign_page(portal: str, browser: object)
     page.screenshot(path=str(ARTIFACTS / "embed-in-portal.png"), full_page=True)
 
 
+HOST_STYLE = "<style>h1{font:700 28px serif;color:#123456} .intro{font-size:15px;color:#333}</style>"
+HOST_PROBE = """() => { const s = (el, k) => getComputedStyle(el)[k]; const b = document.body, h = document.querySelector('h1'),
+  p = document.querySelector('.intro'); return [s(b,'margin'), s(b,'fontFamily'), s(b,'backgroundColor'), s(b,'lineHeight'),
+  s(h,'font'), s(h,'color'), s(p,'fontSize'), s(p,'color'), document.documentElement.lang, s(document.documentElement,'fontSize')]; }"""
+
+
 def test_web_component_in_a_foreign_page(server: tuple[str, int], portal: str, browser: object) -> None:
     page = browser.new_page(viewport={"width": 900, "height": 1100})  # type: ignore[attr-defined]
+    page.route("**/widget.js", lambda route: route.abort())  # the host page as it is without the component
     page.goto(portal + "/component.html")
-    _ask(page, "德马吉森精机平湖项目总投资多少？")
-    assert "1亿美元" in page.locator("#sources").inner_text()
-    link = page.locator("#sources .card a").first.get_attribute("href") or ""
+    before = page.evaluate(HOST_PROBE)
+    page.unroute("**/widget.js")
+    page.goto(portal + "/component.html")
+    frame = page.frame_locator("archive-qa iframe")
+    _ask(frame, "德马吉森精机平湖项目总投资多少？")
+    assert page.evaluate(HOST_PROBE) == before and before[0] == "8px"  # the host page is untouched
+    assert "1亿美元" in frame.locator("#sources").inner_text()
+    link = frame.locator("#sources .card a").first.get_attribute("href") or ""
     assert link.startswith(server[0] + "/articles/")  # full-article links point at the app, not the portal
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-component-in-portal.png"), full_page=True)
