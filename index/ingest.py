@@ -41,6 +41,7 @@ class IngestReport:
     fallback: bool = False
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    in_index: int = 0  # chunks the index holds after the run
 
     def add(self, name: str, seconds: float) -> None:
         """Add seconds to the named stage."""
@@ -57,11 +58,18 @@ class IngestReport:
 
     def summary(self) -> str:
         """Return the human-readable final report."""
+        if self.files and self.unchanged == self.files and not self.removed and not self.errors:
+            head = [f"unchanged: {self.files} files, {self.in_index} chunks in the index ({self.seconds:.1f} s)"]
+        else:
+            head = [
+                f"files: {self.files} (indexed {self.indexed}, unchanged {self.unchanged}, removed {self.removed}, "
+                f"errors {len(self.errors)})",
+                f"articles: {self.articles}  chunks: {self.chunks}  seconds: {self.seconds:.1f}"
+                + (f"  chunks/s: {self.chunks / self.seconds:.0f}" if self.seconds and self.chunks else "")
+                + f"  in the index: {self.in_index} chunks",
+            ]
         lines = [
-            f"files: {self.files} (indexed {self.indexed}, unchanged {self.unchanged}, removed {self.removed}, "
-            f"errors {len(self.errors)})",
-            f"articles: {self.articles}  chunks: {self.chunks}  seconds: {self.seconds:.1f}"
-            + (f"  chunks/s: {self.chunks / self.seconds:.0f}" if self.seconds and self.chunks else ""),
+            *head,
             f"embedder: {self.embedder}" + ("  (FALLBACK: the configured model could not be loaded)" if self.fallback else ""),
         ]
         if self.stages and self.chunks:
@@ -162,6 +170,7 @@ class Ingestor:
             report.embedder = self.store.built_with or ""
             report.fallback = report.embedder.startswith(HASH_PREFIX)
         report.seconds = time.perf_counter() - started
+        report.in_index = self.manifest.counts()["chunks"]
         return report
 
     def _bar(self, files: list[Path]):  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ def test_reingest_is_a_noop_and_changes_replace_chunks(settings: Settings, tmp_p
     assert first.indexed == 5 and first.chunks == services.store.count() > 0
     again = services.ingestor().run([pages])
     assert again.unchanged == 5 and again.indexed == 0
+    assert again.summary().splitlines()[0].startswith(f"unchanged: 5 files, {first.chunks} chunks in the index")
     changed = pages / "000_223acbc4b7ee2d0d.txt"
     old = services.manifest.db.execute("SELECT chunks FROM files WHERE name = ?", (changed.name,)).fetchone()[0]
     changed.write_text("本报讯 平湖新建口袋公园十座，市民休闲有了新去处。", encoding="utf-8")
