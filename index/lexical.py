@@ -14,6 +14,7 @@ import numpy as np
 
 from index.manifest import Manifest
 
+NUMBA_MIN_CHUNKS = 200_000  # below this, numpy scores a query faster than numba compiles its scorer
 
 class LexicalIndex:
     """A loaded BM25 index with the chunk ids, dates and sources aligned to its rows."""
@@ -243,7 +244,7 @@ def load(index_dir: Path) -> LexicalIndex:
     ids = json.loads((folder / "ids.json").read_text())
     # memory-mapped: 0.4 s instead of 6.4 s at 1.37M chunks, and replicas on one machine share the pages
     model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False) if ids else None
-    if model is not None:
+    if model is not None and len(ids) >= NUMBA_MIN_CHUNKS:  # its compile (0.7 s) pays off on big indexes only
         with contextlib.suppress(Exception):  # numba is optional
             model.activate_numba_scorer()
     dates = np.load(folder / "dates.npy")
