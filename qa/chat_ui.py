@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -296,8 +295,3 @@ def build_chat(services: Any, compact: bool = False) -> Any:
         clear.click(lambda: ("", [], "", [], {}, ""), None, [box, bot, sources, turns, last, status],
                     api_visibility="private")
     return chat
-
-
-def sse(event: str, data: dict[str, Any]) -> str:
-    """One server-sent event."""
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

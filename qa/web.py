@@ -16,12 +16,13 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
+from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
-from qa.chat_ui import CSS, HEAD, build_chat, not_found_page, render_article, render_page, sse
+from qa.chat_ui import CSS, HEAD, build_chat, not_found_page, render_article, render_page
 from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
@@ -29,6 +30,7 @@ from qa.services import Services, build_services
 from qa.settings import Settings
 
 MODEL_NAME = "archive-qa"
+PING_SECONDS = 15  # a comment line this often keeps proxies from closing a slow stream
 # the app's own routes (API, docs, health, article pages); everything else is the mounted chat (/ and /embed)
 OWN_ROUTES = ("/api/", "/v1/", "/admin", "/health", "/docs", "/openapi.json", "/gradio.js", "/widget.js", "/articles/")
 # the chat's routes a visitor needs before logging in: the page shell, its assets and the login itself
@@ -202,17 +204,17 @@ def create_app(services: Services) -> Any:
         answer, _ = answerer.answer(request.question, k=request.k, filters=filters, history=turns(request.history))
         return answer.to_dict()
 
-    @app.post("/api/ask/stream", dependencies=[Depends(guard)])
-    def ask_stream(request: AskRequest) -> StreamingResponse:
-        filters = filters_of(request.since, request.until)
+    @app.post("/api/ask/stream", dependencies=[Depends(guard)], response_class=EventSourceResponse)
+    def ask_stream(request: AskRequest) -> EventSourceResponse:
+        filters = filters_of(request.since, request.until)  # a bad date is a 422 before the stream starts
 
-        def events() -> Iterator[str]:
+        def events() -> Iterator[ServerSentEvent]:
             for event in answerer.stream(request.question, k=request.k, filters=filters, history=turns(request.history)):
                 name = "done" if event["event"] == "answer" else event["event"]
                 payload = event.get("answer") or {k: v for k, v in event.items() if k != "event"}
-                yield sse(name, payload)
+                yield ServerSentEvent(json.dumps(payload, ensure_ascii=False), event=name, sep="\n")
 
-        return StreamingResponse(events(), media_type="text/event-stream")
+        return EventSourceResponse(events(), ping=PING_SECONDS, sep="\n")
 
     @app.get("/api/search", dependencies=[Depends(guard)])
     def search(q: str, k: int = 10, since: str | None = None, until: str | None = None) -> dict[str, Any]:
@@ -272,36 +274,47 @@ def create_app(services: Services) -> Any:
         question, history = split_chat(request.messages)
         if not question.strip():
             raise HTTPException(status_code=400, detail="the last message must be a user question")
+        from openai.types import CompletionUsage
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
         ident, created = f"chatcmpl-{uuid.uuid4().hex[:12]}", int(time.time())
-        base = {"id": ident, "created": created, "model": MODEL_NAME}
+        asked = len(question) + sum(len(q) + len(a) for q, a in history)
+
+        def usage(content: str) -> CompletionUsage:
+            # counted in characters: the archive runs no LLM tokenizer (a Chinese character is about one token)
+            return CompletionUsage(prompt_tokens=asked, completion_tokens=len(content), total_tokens=asked + len(content))
+
         if not request.stream:
             answer, _ = answerer.answer(question, history=history)
             result = answer.to_dict()
             content = result["text"] + sources_footer(result, paper)
-            return JSONResponse({
-                **base, "object": "chat.completion",
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                "citations": result["citations"], "archive_answer": result,
-            })
+            completion = ChatCompletion(
+                id=ident, created=created, model=MODEL_NAME, object="chat.completion", usage=usage(content),
+                choices=[{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],  # type: ignore[list-item]
+                citations=result["citations"], archive_answer=result,  # type: ignore[call-arg]
+            )
+            return JSONResponse(completion.model_dump(mode="json", exclude_none=True))
 
-        def chunks() -> Iterator[str]:
-            def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-                body = {**base, "object": "chat.completion.chunk",
-                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
-                return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+        def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> ServerSentEvent:
+            body = ChatCompletionChunk(id=ident, created=created, model=MODEL_NAME, object="chat.completion.chunk",
+                                       choices=[{"index": 0, "delta": delta, "finish_reason": finish}], **extra)  # type: ignore[list-item]
+            return ServerSentEvent(body.model_dump_json(exclude_none=True), sep="\n")
 
+        def chunks() -> Iterator[ServerSentEvent]:
             yield chunk({"role": "assistant", "content": ""})
+            said = ""
             for event in answerer.stream(question, history=history):
                 if event["event"] == "token":
+                    said += event["text"]
                     yield chunk({"content": event["text"]})
                 elif event["event"] == "answer":
                     result = event["answer"]
-                    yield chunk({"content": sources_footer(result, paper)})
-                    yield chunk({}, "stop", citations=result["citations"], archive_answer=result)
-            yield "data: [DONE]\n\n"
+                    footer = sources_footer(result, paper)
+                    yield chunk({"content": footer})
+                    yield chunk({}, "stop", usage=usage(said + footer), citations=result["citations"], archive_answer=result)
+            yield ServerSentEvent("[DONE]", sep="\n")
 
-        return StreamingResponse(chunks(), media_type="text/event-stream")
+        return EventSourceResponse(chunks(), ping=PING_SECONDS, sep="\n")
 
     login = settings.ui_auth.get_secret_value()
     auth = tuple(login.split(":", 1)) if ":" in login else None

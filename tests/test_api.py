@@ -38,6 +38,11 @@ def _events(text: str) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def test_a_bad_date_is_refused_before_the_stream_starts(live: str) -> None:
+    reply = httpx.post(live + "/api/ask/stream", json={"question": QUESTION, "since": "2023-02-30"})
+    assert reply.status_code == 422 and "2023-02-30" in reply.text
+
+
 def test_ask_stream_over_real_http(live: str) -> None:
     with httpx.stream("POST", live + "/api/ask/stream", json={"question": QUESTION}, timeout=60) as response:
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
@@ -57,6 +62,7 @@ def test_openai_client_plain_and_streamed(live: str) -> None:
     content = reply.choices[0].message.content or ""
     assert "1亿美元" in content and "[1]" in content and "来源：" in content
     assert reply.model_extra and reply.model_extra["citations"][0]["n"] == 1
+    assert reply.usage and reply.usage.completion_tokens == len(content) and reply.usage.prompt_tokens == len(QUESTION)
     pieces = client.chat.completions.create(model="archive-qa", stream=True,
                                             messages=[{"role": "user", "content": QUESTION}])
     streamed = "".join(chunk.choices[0].delta.content or "" for chunk in pieces if chunk.choices)
