@@ -12,12 +12,12 @@ import uuid
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.routing import Mount
 
@@ -30,6 +30,13 @@ from qa.services import Services, build_services
 from qa.settings import Settings
 
 MODEL_NAME = "archive-qa"
+MAX_BODY = 64 * 1024  # bytes of a request body; more is a 413
+MAX_QUESTION = 2000  # characters of a question
+MAX_MESSAGE = 20_000  # characters of an earlier turn
+MAX_TURNS = 64  # earlier turns or messages
+MAX_K = 50
+LOGIN_PER_MINUTE = 10  # wrong passwords (and right ones) per address
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PING_SECONDS = 15  # a comment line this often keeps proxies from closing a slow stream
 # the app's own routes (API, docs, health, article pages); everything else is the mounted chat (/ and /embed)
 OWN_ROUTES = ("/api/", "/v1/", "/admin", "/health", "/docs", "/openapi.json", "/gradio.js", "/widget.js", "/articles/")
@@ -42,6 +49,7 @@ CHAT_INTERNAL = re.compile(
     r"^(?:/embed)?/(?:openapi\.json|monitoring(?:/.*)?|gradio_api/(?:api|run|call|openapi\.json|mcp|vibe-.*|"
     r"undo-vibe-.*|dev|runs|run-history|proxy=)(?:[/=].*)?)$")
 # the chat's calls that answer or search: they count against the rate limit
+CHAT_LOGIN = re.compile(r"^(?:/embed)?/login/?$")
 CHAT_ASKS = re.compile(r"^(?:/embed)?/gradio_api/queue/join/?$")
 
 
@@ -53,30 +61,39 @@ def app_version() -> str:
         return "0+unknown"
 
 
+Text = Annotated[str, StringConstraints(max_length=MAX_MESSAGE)]
+
+
+def _printable(value: str) -> str:
+    if CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
 class ChatMessage(BaseModel):
     """One message of an OpenAI chat request."""
 
-    role: str
-    content: str | list[dict[str, Any]] = ""
+    role: Annotated[str, StringConstraints(max_length=32)]
+    content: Text | list[dict[str, Any]] = ""
 
 
 class AskRequest(BaseModel):
     """Body of ``POST /api/ask`` and ``/api/ask/stream``."""
 
-    question: str
-    k: int | None = None
-    history: list[tuple[str, str] | ChatMessage] = Field(
-        [], description="Earlier turns: [question, answer] pairs or OpenAI-style {role, content} messages."
+    question: Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION), AfterValidator(_printable)]
+    k: int | None = Field(None, ge=1, le=MAX_K)
+    history: list[tuple[Text, Text] | ChatMessage] = Field(
+        [], max_length=MAX_TURNS, description="Earlier turns: [question, answer] pairs or OpenAI-style {role, content} messages."
     )
-    since: str | None = None
-    until: str | None = None
+    since: Annotated[str, StringConstraints(max_length=32)] | None = None
+    until: Annotated[str, StringConstraints(max_length=32)] | None = None
 
 
 class ChatRequest(BaseModel):
     """Body of ``POST /v1/chat/completions`` (fields the archive does not use are accepted and ignored)."""
 
-    model: str = MODEL_NAME
-    messages: list[ChatMessage]
+    model: Annotated[str, StringConstraints(max_length=200)] = MODEL_NAME
+    messages: list[ChatMessage] = Field(..., min_length=1, max_length=MAX_TURNS)
     stream: bool = False
 
 
@@ -110,6 +127,48 @@ class RateLimiter:
                 return max(1, int(entry[0] + self.window - now) + 1)
             entry[1] += 1
             return 0
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, by Content-Length or as they stream in."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+        over = False
+
+        async def counted() -> Any:
+            nonlocal seen, over
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:  # the app reads an end here, and its answer is replaced by the 413
+                over = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return message
+
+        async def replaced(message: Any) -> None:
+            if not over:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await self._refuse(send)
+
+        await self.app(scope, counted, replaced)
+
+    async def _refuse(self, send: Any) -> None:
+        body = json.dumps({"detail": f"request body over {self.limit // 1024} kB"}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
 def known_key(token: str, keys: list[bytes]) -> bool:
@@ -150,6 +209,7 @@ def create_app(services: Services) -> Any:
     app = FastAPIOffline(title="archive-qa", version=app_version(), redoc_url=None, static_url="/docs-assets",
                          description="Cited answers from a Chinese local-newspaper archive.")
 
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
@@ -217,8 +277,11 @@ def create_app(services: Services) -> Any:
         return EventSourceResponse(events(), ping=PING_SECONDS, sep="\n")
 
     @app.get("/api/search", dependencies=[Depends(guard)])
-    def search(q: str, k: int = 10, since: str | None = None, until: str | None = None) -> dict[str, Any]:
-        passages = answerer.retriever.search(q, max(1, min(k, 100)), filters_of(since, until))
+    def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION)],
+               k: Annotated[int, Query(ge=1, le=100)] = 10,
+               since: Annotated[str | None, Query(max_length=32)] = None,
+               until: Annotated[str | None, Query(max_length=32)] = None) -> dict[str, Any]:
+        passages = answerer.retriever.search(q, k, filters_of(since, until))
         return {"query": q, "passages": [
             {"chunk_id": p.chunk_id, "text": p.text, "score": round(p.score, 6), **_public(p.meta)} for p in passages
         ]}
@@ -319,6 +382,7 @@ def create_app(services: Services) -> Any:
     login = settings.ui_auth.get_secret_value()
     auth = tuple(login.split(":", 1)) if ":" in login else None
     chats: list[Any] = []  # the mounted chat apps, whose sessions the login rule reads
+    logins = RateLimiter(LOGIN_PER_MINUTE)
 
     @app.middleware("http")
     async def chat_rules(request: Request, call_next: Any) -> Any:
@@ -329,6 +393,11 @@ def create_app(services: Services) -> Any:
                 return JSONResponse({"detail": "not found"}, status_code=404)
             if auth is not None and not CHAT_PUBLIC.match(path) and not _logged_in(request, chats):
                 return JSONResponse({"detail": "请先登录（/login）"}, status_code=401)
+            if request.method == "POST" and CHAT_LOGIN.match(path):
+                wait = logins.retry_after(f"ip:{request.client.host if request.client else '?'}")
+                if wait:
+                    return JSONResponse({"detail": "登录尝试太频繁，请稍后再试"}, status_code=429,
+                                        headers={"Retry-After": str(wait)})
             if request.method == "POST" and CHAT_ASKS.match(path):
                 wait = limiter.retry_after(f"ip:{request.client.host if request.client else '?'}")
                 if wait:
