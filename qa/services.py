@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -82,6 +83,7 @@ def home_places(paper: str) -> tuple[str, ...]:
 
 def build_services(settings: Settings) -> Services:
     """Build the embedder, store and manifest for the configured index folder."""
+    stay_offline(settings)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     embedder = LazyEmbedder(embedder_config(settings))
     manifest = Manifest(settings.index_dir)
@@ -94,3 +96,14 @@ def embedder_config(settings: Settings) -> EmbedderConfig:
     devices = tuple(d.strip() for d in settings.embedding_devices.split(",") if d.strip())
     return EmbedderConfig(settings.embedding_model, settings.embedding_batch_size, settings.embedding_download,
                           settings.embedding_device, devices, settings.query_prompt, settings.document_prompt)
+
+
+def stay_offline(settings: Settings) -> None:
+    """Set, before any library reads them, the switches that keep the process from contacting other hosts:
+    no model hub (unless downloads are allowed), no telemetry, no Gradio analytics, no Chroma telemetry."""
+    quiet = {"HF_HUB_DISABLE_TELEMETRY": "1", "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False",
+             "DO_NOT_TRACK": "1"}
+    if not settings.embedding_download:
+        quiet.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    for name, value in quiet.items():
+        os.environ.setdefault(name, value)
