@@ -8,6 +8,7 @@ the index 4x smaller on disk (``python bench/chroma_write.py``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 COLLECTION = "archive"
 BATCH = 2000
+
+
+class StoreUnavailable(RuntimeError):
+    """The vector store cannot be read right now (being rebuilt, or damaged): a 503, not a 500."""
 
 
 class EmbedderMismatch(Exception):
@@ -49,6 +54,10 @@ class ChromaStore:
             )
         else:
             self.client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=quiet)
+        self.url = url
+        self.path = index_dir / "chroma"
+        self._quiet = quiet
+        self._reopen_lock = threading.Lock()
         self.embedder = embedder
         self.manifest = manifest
         self._collection: Any = None
@@ -115,6 +124,42 @@ class ChromaStore:
         """Remove every chunk that came from one file."""
         self.collection.delete(where={"file": file_key})
 
+    def reopen(self) -> None:
+        """Drop this process's view of the embedded store and read it afresh from disk.
+
+        Chroma's embedded mode caches the vector index of a collection in the process that opened it; when
+        another process (an ingest) writes to the same folder, that view goes stale ("Error finding id").
+        A reader reopens when the index's generation changes and when a read fails; a Chroma server needs none.
+        """
+        if self.url:
+            return
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._reopen_lock:
+            identifier = str(getattr(self.client, "_identifier", ""))
+            system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            if system is not None:
+                with contextlib.suppress(Exception):
+                    system.stop()
+            self.client = chromadb.PersistentClient(path=str(self.path), settings=self._quiet)
+            self._collection = None
+
+    def _read(self, read: Callable[[], Any]) -> Any:
+        """Run a read; when the store fails it (another process wrote meanwhile), reopen once and retry."""
+        try:
+            return read()
+        except Exception as first:  # noqa: BLE001 - Chroma raises many types for a stale view
+            if self.url:
+                raise StoreUnavailable(f"the Chroma server failed a read: {first}") from first
+            log.warning("reopening the index after a failed read: %s", str(first)[:200])
+            self.reopen()
+            try:
+                return read()
+            except Exception as second:  # noqa: BLE001
+                raise StoreUnavailable(f"the index could not be read: {second}") from second
+
     def reset(self) -> None:
         """Drop and recreate the collection for the configured embedder."""
         self.client.delete_collection(COLLECTION)
@@ -128,7 +173,8 @@ class ChromaStore:
         of the whole collection (10 ms at 137k chunks).
         """
         include: Any = ["distances", "metadatas"] if admits else ["distances"]
-        result = self.collection.query(query_embeddings=[vector], n_results=k, where=where, include=include)
+        result = self._read(lambda: self.collection.query(query_embeddings=[vector], n_results=k, where=where,
+                                                          include=include))
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]
         metas = (result.get("metadatas") or [[{}] * len(ids)])[0]
@@ -140,7 +186,8 @@ class ChromaStore:
 
     def first_chunks(self, day: int, limit: int) -> list[tuple[str, str, dict[str, Any]]]:
         """Return (id, text, metadata) of the first chunk of each article reported on one day."""
-        got = self.collection.get(where={"$and": [{"date": day}, {"ordinal": 0}]}, limit=limit, include=["metadatas"])
+        got = self._read(lambda: self.collection.get(where={"$and": [{"date": day}, {"ordinal": 0}]}, limit=limit,
+                                                     include=["metadatas"]))
         metas = {cid: dict(meta or {}) for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)}
         texts = self.manifest.passages(metas)
         found = [(cid, texts[cid], meta) for cid, meta in metas.items() if cid in texts]
@@ -159,7 +206,7 @@ class ChromaStore:
         if not ids:
             return {}
         include: Any = ["metadatas"] + (["embeddings"] if vector is not None else [])
-        got = self.collection.get(ids=ids, include=include)
+        got = self._read(lambda: self.collection.get(ids=ids, include=include))
         metas = {cid: dict(meta or {}) for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)}
         if vector is not None and got.get("embeddings") is not None:
             sims = [float(np.dot(np.asarray(e, dtype=np.float32), vector)) for e in got["embeddings"]]  # type: ignore[union-attr]

@@ -164,6 +164,7 @@ class Retriever:
         if lexical.current_generation(self.index_dir) != self._lexical.generation:
             try:
                 self._lexical = lexical.load(self.index_dir)
+                self.store.reopen()  # an ingest finished: read its vectors too
             except (OSError, ValueError) as exc:  # a swap in progress elsewhere: keep serving the old one
                 log.warning("keeping BM25 generation %s: %s", self._lexical.generation, exc)
         return self._lexical

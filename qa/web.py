@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import html
 import json
+import logging
 import re
 import threading
 import time
@@ -22,6 +23,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
+from index.store import StoreUnavailable
 from qa.chat_ui import CSS, HEAD, build_chat, not_found_page, render_article, render_page
 from qa.citations import source_label
 from qa.followup import message_text, turns
@@ -29,6 +31,7 @@ from qa.retrieve import Filters
 from qa.services import Services, build_services
 from qa.settings import Settings
 
+log = logging.getLogger(__name__)
 MODEL_NAME = "archive-qa"
 MAX_BODY = 64 * 1024  # bytes of a request body; more is a 413
 MAX_QUESTION = 2000  # characters of a question
@@ -214,6 +217,12 @@ def create_app(services: Services) -> Any:
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        log.warning("index unavailable: %s", exc)
+        return JSONResponse({"detail": "索引正在更新或修复，请稍后再试 (index unavailable)"}, status_code=503,
+                            headers={"Retry-After": "5"})
 
     @app.middleware("http")
     async def frame_policy(request: Request, call_next: Any) -> Any:
