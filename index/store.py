@@ -8,7 +8,6 @@ the index 4x smaller on disk (``python bench/chroma_write.py``).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -137,12 +136,10 @@ class ChromaStore:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         with self._reopen_lock:
+            # the old system is let go, not stopped: another client of this process (a writer) may still use it
             identifier = str(getattr(self.client, "_identifier", ""))
-            system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_system.pop(identifier, None)
             SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-            if system is not None:
-                with contextlib.suppress(Exception):
-                    system.stop()
             self.client = chromadb.PersistentClient(path=str(self.path), settings=self._quiet)
             self._collection = None
 
