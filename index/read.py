@@ -123,8 +123,11 @@ def read_file(path: Path) -> SourceFile:
 
 
 def iter_records(source: SourceFile) -> Iterator[dict[str, Any]]:
-    """Yield the JSONL records of a file; bad lines are noted in ``source.problems``."""
-    for number, line in enumerate(source.text.splitlines(), start=1):
+    """Yield the JSONL records of a file; bad lines, and records repeating an earlier one's id, are noted in
+    ``source.problems`` and skipped (the first record with an id is the one indexed)."""
+    seen: dict[str, int] = {}
+    lines = source.text.splitlines()
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -136,6 +139,12 @@ def iter_records(source: SourceFile) -> Iterator[dict[str, Any]]:
         if problem:
             source.problems.append(f"{source.name}:{number}: {problem}")
             continue
+        key = str(record["id"])
+        if key in seen:
+            same = "repeats" if line.strip() == lines[seen[key] - 1].strip() else "reuses the id of"
+            source.problems.append(f"{source.name}:{number}: record {key!r} {same} line {seen[key]}; skipped")
+            continue
+        seen[key] = number
         yield record
 
 

@@ -168,3 +168,19 @@ def test_warm_up_loads_the_vector_index_in_the_background(settings: Settings, tm
     assert not thread.is_alive()
     vector = services.embedder.embed_query("平湖")
     assert services.store.query(vector, 3, None)
+
+
+def test_a_repeated_record_is_reported_and_skipped_and_later_files_are_indexed(settings: Settings, tmp_path: Path) -> None:
+    import json
+
+    first = {"id": "a1", "title": "口袋公园", "date": "2023-01-01", "text": "平湖新建口袋公园十座。"}
+    again = {**first, "title": "口袋公园（改）", "text": "平湖新建口袋公园十二座。"}
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (first, first, again)),
+                                      encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b1", "title": "第二个文件", "text": "第二个文件的报道。"},
+                                                 ensure_ascii=False), encoding="utf-8")
+    services = build_services(settings)
+    report = services.ingestor().run([tmp_path / "a.jsonl", tmp_path / "b.jsonl"])
+    assert report.errors == [] and report.indexed == 2 and services.store.count() == 2
+    assert any("a.jsonl:2" in w and "repeats line 1" in w for w in report.warnings)
+    assert any("a.jsonl:3" in w and "reuses the id of line 1" in w for w in report.warnings)
