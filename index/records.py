@@ -18,7 +18,7 @@ def record_article(record: dict[str, Any], source: SourceFile) -> Article:
     issue = record.get("issue")
     page = record.get("page")
     return Article(
-        id=stable_id(source.name, doc_id, text),
+        id=stable_id(source.key, doc_id, text),  # the file's full path: same-named files elsewhere stay apart
         doc_id=doc_id,
         source=str(record.get("source") or source.name),
         title=str(title).strip() if title else None,
@@ -37,6 +37,7 @@ def source_articles(source: SourceFile, paper: str | None = None) -> list[Articl
         return [record_article(r, source) for r in iter_records(source)]
     articles = parse_page(source.text, source.name)
     for article in articles:
+        article.id = stable_id(source.key, article.id)  # identity by full path, not by name
         article.file = source.key
         article.paper = edition(article.paper, paper)
     return articles

@@ -184,3 +184,21 @@ def test_a_repeated_record_is_reported_and_skipped_and_later_files_are_indexed(s
     assert report.errors == [] and report.indexed == 2 and services.store.count() == 2
     assert any("a.jsonl:2" in w and "repeats line 1" in w for w in report.warnings)
     assert any("a.jsonl:3" in w and "reuses the id of line 1" in w for w in report.warnings)
+
+
+def test_same_named_files_in_two_folders_are_two_files(settings: Settings, tmp_path: Path) -> None:
+    import json
+
+    record = {"id": "r1", "title": "口袋公园", "date": "2023-01-01", "text": "平湖新建口袋公园十座。"}
+    for folder in ("east", "west"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "news.jsonl").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    services = build_services(settings)
+    services.ingestor().run([tmp_path / "east", tmp_path / "west"])
+    assert services.store.count() == 2
+    changed = {**record, "text": "平湖新建口袋公园十二座。"}
+    (tmp_path / "east" / "news.jsonl").write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    report = services.ingestor().run([tmp_path / "east", tmp_path / "west"])
+    assert report.indexed == 1 and report.unchanged == 1 and services.store.count() == 2
+    texts = {p.text for p in services.answerer().retriever.search("口袋公园", 5)}
+    assert any("十座" in t for t in texts) and any("十二座" in t for t in texts)  # the west copy did not vanish
