@@ -155,6 +155,11 @@ def render_page(label: str, text: str, base: str = "") -> str:
                         f"<pre>{html.escape(text)}</pre>")
 
 
+def busy_page() -> str:
+    """The reader's 429, in Chinese."""
+    return _page("请稍后再试", "<h1>请求太频繁</h1><p>请稍等片刻再打开这一页。</p>")
+
+
 def not_found_page(base: str = "") -> str:
     """The reader's 404: in Chinese, with the way back."""
     return _page("未找到", f"<h1>未找到这篇报道</h1><p>链接可能已失效，或报道已从档案中移除。</p>"

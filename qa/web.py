@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +25,7 @@ from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
 from index.store import StoreUnavailable
-from qa.chat_ui import CSS, HEAD, build_chat, not_found_page, render_article, render_page
+from qa.chat_ui import CSS, HEAD, build_chat, busy_page, not_found_page, render_article, render_page
 from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
@@ -174,6 +175,14 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+@lru_cache(maxsize=32)
+def page_text(key: str, modified: int) -> str:
+    """A page file's text, read once per version (``modified``) for the last 32 pages asked for."""
+    from index.read import read_file
+
+    return read_file(Path(key)).text
+
+
 def known_key(token: str, keys: list[bytes]) -> bool:
     """Whether a token is one of the keys, compared in constant time (every key is compared)."""
     given = token.encode()
@@ -313,18 +322,20 @@ def create_app(services: Services) -> Any:
 
     @app.get("/articles/{article_id}/page", response_class=HTMLResponse)
     def article_source_page(article_id: str) -> HTMLResponse:
-        from index.read import ReadError, read_file
+        from index.read import RECORD_SUFFIXES, ReadError
 
         key = services.manifest.article_file(article_id)
         article = services.manifest.article(article_id)
         if key is None or article is None:
             return HTMLResponse(not_found_page(), status_code=404)
         label = source_label({**article, "title": None}, paper).removesuffix("《无标题》")
+        if Path(key).suffix.lower() in RECORD_SUFFIXES:  # a record is its own page: no file to read
+            return HTMLResponse(render_page(label, str(article.get("text", ""))))
         try:
-            source = read_file(Path(key))
+            text = page_text(key, Path(key).stat().st_mtime_ns)
         except (ReadError, OSError):
             return HTMLResponse(not_found_page(), status_code=404)
-        return HTMLResponse(render_page(label, str(article.get("text", "")) if source.is_records else source.text))
+        return HTMLResponse(render_page(label, text))
 
     @app.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:
@@ -412,8 +423,12 @@ def create_app(services: Services) -> Any:
                 if wait:
                     return JSONResponse({"detail": "提问太频繁，请稍后再试"}, status_code=429,
                                         headers={"Retry-After": str(wait)})
-        elif auth is not None and path.startswith("/articles/") and not _logged_in(request, chats):
-            return JSONResponse({"detail": "请先登录（/login）"}, status_code=401)
+        elif path.startswith("/articles/"):  # the reader's pages: the chat's login, and the same rate limit
+            if auth is not None and not _logged_in(request, chats):
+                return JSONResponse({"detail": "请先登录（/login）"}, status_code=401)
+            wait = limiter.retry_after(f"ip:{request.client.host if request.client else '?'}")
+            if wait:
+                return HTMLResponse(busy_page(), status_code=429, headers={"Retry-After": str(wait)})
         return await call_next(request)
 
     for path, compact in (("/embed", True), ("/", False)):  # no footer: no "Use via API", no "Built with Gradio"

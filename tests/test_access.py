@@ -94,7 +94,8 @@ def test_with_credentials_each_audience_gets_in(guarded: tuple[Any, str]) -> Non
         assert client.get("/gradio_api/call/ask").status_code == 404  # no API of the chat, logged in or not
         assert client.get("/gradio_api/info").json()["named_endpoints"] == {}
         joins = [client.post("/gradio_api/queue/join", json={}).status_code for _ in range(5)]
-        assert 429 in joins and joins.index(429) == 3  # the chat's backend counts against the same limit
+        # the chat's backend counts against the same limit as the article page read above (3 a minute)
+        assert 429 in joins and joins.index(429) == 2
 
 
 def test_made_up_tokens_share_the_callers_allowance(seeds_index: Path) -> None:
@@ -155,3 +156,20 @@ def test_the_fallback_notice_is_for_operators_not_readers(seeds_index: Path) -> 
         assert admin.status_code == 200 and "QA_EMBEDDING_MODEL" in admin.text
         for page in ("/config", "/embed/config"):
             assert "备用检索" not in client.get(page).text and "FALLBACK" not in client.get(page).text
+
+
+def test_article_pages_share_the_rate_limit_and_read_a_page_file_once(seeds_index: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.read
+    from qa.web import page_text
+
+    services = build_services(Settings(index_dir=seeds_index, embedding_model="hash", rate_limit=4))
+    article_id = services.answerer().retriever.search("德马吉森精机", 1)[0].meta["article_id"]
+    reads: list[Path] = []
+    real = index.read.read_file
+    monkeypatch.setattr(index.read, "read_file", lambda path, *a, **k: (reads.append(path), real(path, *a, **k))[1])
+    page_text.cache_clear()
+    client = TestClient(create_app(services))
+    codes = [client.get(f"/articles/{article_id}/page").status_code for _ in range(6)]
+    assert codes[:4] == [200] * 4 and codes[4] == 429 and len(reads) == 1
+    assert "请求太频繁" in client.get(f"/articles/{article_id}").text
