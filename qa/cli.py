@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     fb = sub.add_parser("feedback", help="readers' 👍/👎 from the chat, exported as eval questions (JSONL)")
     fb.add_argument("action", choices=["export"])
     fb.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    check = sub.add_parser("check", help="check that the manifest, Chroma and BM25 hold the same chunks")
+    check.add_argument("--json", action="store_true")
     serve = sub.add_parser("serve", help="serve the chat and API")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

@@ -217,6 +217,17 @@ def run_feedback(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_check(settings: Settings, args: argparse.Namespace) -> int:
+    """Report the index's integrity; exit 1 when its parts disagree."""
+    from index.check import check_index
+    from qa.services import build_services
+
+    services = build_services(settings)
+    report = check_index(settings.index_dir, services.manifest, services.store)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
+    return 0 if report.ok else 1
+
+
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     """Serve the chat and API."""
     from qa.web import serve

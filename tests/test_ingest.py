@@ -202,3 +202,30 @@ def test_same_named_files_in_two_folders_are_two_files(settings: Settings, tmp_p
     assert report.indexed == 1 and report.unchanged == 1 and services.store.count() == 2
     texts = {p.text for p in services.answerer().retriever.search("口袋公园", 5)}
     assert any("十座" in t for t in texts) and any("十二座" in t for t in texts)  # the west copy did not vanish
+
+
+def test_check_reports_what_each_part_lacks_or_holds_extra(settings: Settings, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import shutil
+
+    from index import lexical
+    from qa.cli import main
+
+    services = build_services(settings)
+    services.ingestor().run([_copy_seeds(tmp_path)])
+    index = str(settings.index_dir)
+    assert main(["--index", index, "check"]) == 0 and "agree" in capsys.readouterr().out
+    gone = services.store.collection.get(include=[], limit=2)["ids"]
+    services.store.collection.delete(ids=gone)  # vectors lost
+    services.store.collection.upsert(ids=["orphan-1"], embeddings=[[0.1] * services.embedder.dim],
+                                     metadatas=[{"file": "nowhere"}])
+    assert main(["--index", index, "check", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["chroma_chunks"] == report["manifest_chunks"] - 1
+    assert any("Chroma lacks 2 chunks" in p for p in report["problems"])
+    assert any("Chroma holds 1 chunks the manifest does not list" in p for p in report["problems"])
+    shutil.rmtree(lexical.bm25_dir(settings.index_dir) / f"gen-{lexical.current_generation(settings.index_dir)}")
+    assert main(["--index", index, "check"]) == 1
+    out = capsys.readouterr().out
+    assert "BM25 generation" in out and "unreadable" in out and "--rebuild" in out
