@@ -61,10 +61,32 @@ class Services:
             home=home_places(settings.paper_name),
         )
 
+    def index_problems(self, chunks: int) -> list[str]:
+        """Cheap signs that the index's parts disagree (counts and generations; `archive-qa check` looks closer)."""
+        from index import lexical
+
+        problems = []
+        try:
+            stored = self.store.count()
+            if stored != chunks:
+                problems.append(f"Chroma holds {stored} chunks, the manifest {chunks}")
+        except Exception as exc:  # noqa: BLE001 - an unreadable store is what this reports
+            problems.append(f"Chroma cannot be read: {str(exc)[:200]}")
+        built, wanted = lexical.current_generation(self.settings.index_dir), self.manifest.generation()
+        if chunks and built != wanted:
+            problems.append(f"BM25 follows generation {built}, the manifest is at {wanted} (an ingest is running or "
+                            "was interrupted: the next ingest completes it)")
+        if problems:
+            problems.append("run `archive-qa check`; `archive-qa ingest PATH... --rebuild` repairs")
+        return problems
+
     def health(self) -> dict[str, object]:
         """Return what the index holds and which embedder serves it."""
         counts = self.manifest.counts()
+        problems = self.index_problems(counts["chunks"])
         return {
+            "status": "degraded" if problems else "ok",
+            "problems": problems,
             "chunks": counts["chunks"],
             "articles": counts["articles"],
             "files": counts["files"],

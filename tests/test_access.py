@@ -173,3 +173,14 @@ def test_article_pages_share_the_rate_limit_and_read_a_page_file_once(seeds_inde
     codes = [client.get(f"/articles/{article_id}/page").status_code for _ in range(6)]
     assert codes[:4] == [200] * 4 and codes[4] == 429 and len(reads) == 1
     assert "请求太频繁" in client.get(f"/articles/{article_id}").text
+
+
+def test_health_says_when_the_index_parts_disagree(tmp_path: Path) -> None:
+    from tests.conftest import SEEDS
+
+    services = build_services(Settings(index_dir=tmp_path / "idx", embedding_model="hash"))
+    services.ingestor().run([SEEDS])
+    assert services.health()["status"] == "ok"
+    services.store.collection.delete(ids=services.store.collection.get(include=[], limit=1)["ids"])
+    health = services.health()
+    assert health["status"] == "degraded" and any("archive-qa check" in p for p in health["problems"])  # type: ignore[union-attr]
