@@ -50,19 +50,21 @@ def chunk_article(article: Article, size: int = 400, limit: int = 500) -> list[C
             break
         overlap_ok = j > i and spans[j][1] - spans[j][0] <= size // 2
         i = j if overlap_ok else j + 1
-    windows = _merge_short_tail(windows, limit)
+    windows = [_trimmed(text, start, end) for start, end in _merge_short_tail(windows, limit)]
     return [
-        Chunk(
-            id=stable_id(article.id, str(n)),
-            article_id=article.id,
-            ordinal=n,
-            text=text[start:end].strip(),
-            start=start,
-            end=end,
-            article=article,
-        )
+        Chunk(id=stable_id(article.id, str(n)), article_id=article.id, ordinal=n, text=text[start:end],
+              start=start, end=end, article=article)
         for n, (start, end) in enumerate(windows)
     ]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the white space at its ends: offsets that hold exactly the chunk's text."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _merge_short_tail(windows: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:

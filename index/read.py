@@ -72,7 +72,17 @@ def decode(data: bytes) -> tuple[str, str]:
         return _strict(data, "utf-16"), "utf-16"
     if b"\x00" in data:
         raise ReadError("binary file (contains NUL bytes)")
-    for encoding in ("utf-8", "gb18030"):
+    try:
+        text = data.decode("utf-8")
+        return text, "utf-8"
+    except UnicodeDecodeError:
+        mended = data.decode("utf-8", errors="replace")
+        kept = data.decode("utf-8", errors="ignore")
+        bad = len(re.findall("\ufffd+", mended)) - len(re.findall("\ufffd+", kept))  # damaged places, not bytes
+        few = bad <= max(2, len(data) // 4000) and mended.count("\ufffd") * 50 <= len(mended)
+        if few and _looks_like_text(mended):  # a few damaged bytes in a UTF-8 page (not a page in another code)
+            return mended, f"utf-8 ({bad} damaged byte sequences replaced by U+FFFD)"
+    for encoding in ("gb18030",):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -114,7 +124,10 @@ def source_file(path: Path, data: bytes, sha: str) -> SourceFile:
     text, encoding = decode(data)
     if not text.strip().lstrip("\ufeff"):
         raise ReadError("empty file")
-    return SourceFile(path=path, sha256=sha, text=text.lstrip("\ufeff"), encoding=encoding)
+    source = SourceFile(path=path, sha256=sha, text=text.lstrip("\ufeff"), encoding=encoding)
+    if "damaged" in encoding:
+        source.problems.append(f"{path.name}: {encoding.split('(', 1)[1].rstrip(')')}; the rest is indexed")
+    return source
 
 
 def read_file(path: Path) -> SourceFile:

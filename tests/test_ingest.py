@@ -229,3 +229,14 @@ def test_check_reports_what_each_part_lacks_or_holds_extra(settings: Settings, t
     assert main(["--index", index, "check"]) == 1
     out = capsys.readouterr().out
     assert "BM25 generation" in out and "unreadable" in out and "--rebuild" in out
+
+
+def test_a_damaged_byte_keeps_the_page_and_says_so(settings: Settings, tmp_path: Path) -> None:
+    page = "## 口袋公园开放\n\n本报讯 平湖新建口袋公园十座，总面积2万平方米，将于6月开放。市民可以就近休闲。\n" * 5
+    data = bytearray(page.encode("utf-8"))
+    data[40] = 0xFF
+    (tmp_path / "damaged.txt").write_bytes(bytes(data))
+    services = build_services(settings)
+    report = services.ingestor().run([tmp_path / "damaged.txt"])
+    assert report.indexed == 1 and report.errors == [] and services.store.count() > 0
+    assert any("damaged.txt" in w and "damaged byte" in w for w in report.warnings)
