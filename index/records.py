@@ -35,11 +35,17 @@ def source_articles(source: SourceFile, paper: str | None = None) -> list[Articl
     """Return the articles of a page file or a JSONL file; page articles belong to ``paper``."""
     if source.is_records:
         return [record_article(r, source) for r in iter_records(source)]
-    articles = parse_page(source.text, source.name)
-    for article in articles:
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for article in parse_page(source.text, source.name):
         article.id = stable_id(source.key, article.id)  # identity by full path, not by name
+        if article.id in seen:
+            source.problems.append(f"{source.name}: the article 《{article.title or '无标题'}》 is printed twice; kept once")
+            continue
         article.file = source.key
         article.paper = edition(article.paper, paper)
+        seen.add(article.id)
+        articles.append(article)
     return articles
 
 
