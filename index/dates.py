@@ -94,10 +94,29 @@ class DateRange:
         """Return the range as ``YYYYMMDD`` integers."""
         return _int(self.since), _int(self.until)
 
+    def spoken(self) -> str:
+        """The range in words: 2026年, 2026年10月, 2026年1月至5月, 2025年11月至2026年2月, or days."""
+        since, until = self.since, self.until
+        whole_months = since.day == 1 and until == _month_end(until.year, until.month)
+        if not whole_months:
+            return self.label() if since == until else f"{self.label_day(since)}至{self.label_day(until)}"
+        if since.month == 1 and until.month == 12 and since.year == until.year:
+            return f"{since.year}年"
+        if (since.year, since.month) == (until.year, until.month):
+            return f"{since.year}年{since.month}月"
+        if since.year == until.year:
+            return f"{since.year}年{since.month}月至{until.month}月"
+        return f"{since.year}年{since.month}月至{until.year}年{until.month}月"
+
+    @staticmethod
+    def label_day(day: date) -> str:
+        """A day in words: 2026年11月27日."""
+        return f"{day.year}年{day.month}月{day.day}日"
+
     def label(self) -> str:
         """Return the range as a reader would say it."""
         if self.since == self.until:
-            return f"{self.since.year}年{self.since.month}月{self.since.day}日"
+            return self.label_day(self.since)
         return f"{self.since.isoformat()} 至 {self.until.isoformat()}"
 
 

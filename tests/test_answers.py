@@ -210,6 +210,8 @@ def test_a_period_without_reports_is_said_first(answerer: Answerer) -> None:
     answer, _ = answerer.answer("今年城市生活垃圾分类处理率是多少？")  # today is 2024-03-01: no 2024 report
     first = _first(answer.text)
     assert first.startswith("档案中没有今年（2024年）的相关报道") and "未注明日期" in first and "92.04%" in first
+    months, _ = answerer.answer("今年1至5月生活垃圾总量增幅是多少？")
+    assert _first(months.text).startswith("档案中没有今年1至5月（2024年1月至5月）的相关报道")  # a relative span gets its dates
 
 
 def test_a_year_named_as_the_facts_year_gets_the_quotes_date_not_a_notice(answerer: Answerer) -> None:

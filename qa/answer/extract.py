@@ -105,9 +105,8 @@ def _elsewhere(plan: Plan, picks: list[Candidate], asked: DateRange) -> str:
 
 
 def _period(asked: DateRange) -> str:
-    if asked.relative and asked.since.month == 1 and asked.until.month == 12:
-        return f"{asked.phrase}（{asked.since.year}年）"
-    return asked.phrase
+    """The asked period as the question said it, with its dates when it was relative (今年1至5月 → 2026年1月至5月)."""
+    return f"{asked.phrase}（{asked.spoken()}）" if asked.relative else asked.phrase
 
 
 def _across(plan: Plan) -> str | None:
