@@ -26,8 +26,9 @@ create_app(services)
 extra = [services._build_answerer() for _ in range(int(sys.argv[2]))]
 for answerer in [services.answerer(), *extra]:
     answerer.answer("德马吉森精机平湖项目总投资多少？")
-rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS:"))
-print(json.dumps({"rss_mb": round(rss / 1024, 1)}))
+import os
+from bench.load import rss_mb
+print(json.dumps({"rss_mb": round(rss_mb(os.getpid()), 1)}))
 """
 
 

@@ -149,9 +149,10 @@ class SentenceTransformerEmbedder:
         prompts = dict(getattr(self._model, "prompts", {}) or {})
         self.query_prompt = config.query_prompt if config.query_prompt is not None else default_query_prompt(config.model, prompts)
         self.document_prompt = config.document_prompt
-        applied = config.document_prompt if config.document_prompt is not None else prompts.get("document", "")
         label = Path(config.model).name if Path(config.model).exists() else config.model
-        self.name = f"st:{label}:{self.dim}" + (f":doc-{stable_id(applied, length=8)}" if config.document_prompt else "")
+        # a document prompt of one's own changes the stored vectors: an index built without it is another
+        self.name = f"st:{label}:{self.dim}" + (f":doc-{stable_id(config.document_prompt, length=8)}"
+                                                 if config.document_prompt else "")
         self._pool: dict[Pool, Any] | None = None
         self._tokenize: Any = None
 

@@ -116,10 +116,12 @@ HEAD = LANG_SCRIPT + CITE_SCRIPT  # given to the chat at mount
 
 
 PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC',sans-serif;max-width:760px;margin:auto;padding:16px;line-height:1.7}"
-              ".meta{color:#666} mark{background:#ffe58f;scroll-margin-top:40vh} pre{white-space:pre-wrap}")
+              ".meta{color:#666} mark{background:#ffe58f;scroll-margin-top:40vh} pre{white-space:pre-wrap}"
+              ".warn{background:#fff7e6;padding:8px} th{text-align:left;padding-right:16px}")
 
 
-def _page(title: str, body: str) -> str:
+def page_html(title: str, body: str) -> str:
+    """A plain page of this app: Chinese, escaped title, the reading style."""
     return ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>{body}</body></html>")
@@ -146,23 +148,23 @@ def render_article(article: dict[str, Any], paper: str, base: str = "", cited: t
     links = (f"<p><a href='{html.escape(base)}/'>返回问答</a> · "
              f"<a href='{html.escape(base)}/articles/{quote(str(article['id']), safe='')}/page'>查看整版原文</a></p>")
     title = article.get("title") or "无标题"
-    return _page(title, f"{links}<h1>{html.escape(title)}</h1>{extra}<p class='meta'>{html.escape(meta)}</p>{''.join(paras)}")
+    return page_html(title, f"{links}<h1>{html.escape(title)}</h1>{extra}<p class='meta'>{html.escape(meta)}</p>{''.join(paras)}")
 
 
 def render_page(label: str, text: str, base: str = "") -> str:
     """The whole page an article was printed on, as extracted, under its paper, date, issue and page."""
-    return _page(label, f"<p><a href='{html.escape(base)}/'>返回问答</a></p><h1>{html.escape(label)}</h1>"
+    return page_html(label, f"<p><a href='{html.escape(base)}/'>返回问答</a></p><h1>{html.escape(label)}</h1>"
                         f"<pre>{html.escape(text)}</pre>")
 
 
 def busy_page() -> str:
     """The reader's 429, in Chinese."""
-    return _page("请稍后再试", "<h1>请求太频繁</h1><p>请稍等片刻再打开这一页。</p>")
+    return page_html("请稍后再试", "<h1>请求太频繁</h1><p>请稍等片刻再打开这一页。</p>")
 
 
 def not_found_page(base: str = "") -> str:
     """The reader's 404: in Chinese, with the way back."""
-    return _page("未找到", f"<h1>未找到这篇报道</h1><p>链接可能已失效，或报道已从档案中移除。</p>"
+    return page_html("未找到", f"<h1>未找到这篇报道</h1><p>链接可能已失效，或报道已从档案中移除。</p>"
                          f"<p><a href='{html.escape(base)}/'>返回问答</a></p>")
 
 

@@ -25,7 +25,7 @@ from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
 from index.store import StoreUnavailable
-from qa.chat_ui import CSS, HEAD, build_chat, busy_page, not_found_page, render_article, render_page
+from qa.chat_ui import CSS, HEAD, build_chat, busy_page, not_found_page, page_html, render_article, render_page
 from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
@@ -183,6 +183,18 @@ def page_text(key: str, modified: int) -> str:
     return read_file(Path(key)).text
 
 
+def address(request: Request) -> str:
+    """The caller as the rate limiter counts it when it holds no key: its address."""
+    return f"ip:{request.client.host if request.client else '?'}"
+
+
+def slow_down(wait: int, response: Any) -> Any:
+    """A 429 with Retry-After, its body in the route's own form (JSON for the API, a page for readers)."""
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def known_key(token: str, keys: list[bytes]) -> bool:
     """Whether a token is one of the keys, compared in constant time (every key is compared)."""
     given = token.encode()
@@ -248,7 +260,7 @@ def create_app(services: Services) -> Any:
             raise HTTPException(status_code=401, detail="a valid API key is required (Authorization: Bearer …)",
                                 headers={"WWW-Authenticate": "Bearer"})
         # only a real key is a caller of its own; anything else is counted by its address
-        caller = f"key:{token}" if valid else f"ip:{request.client.host if request.client else '?'}"
+        caller = f"key:{token}" if valid else address(request)
         wait = limiter.retry_after(caller)
         if wait:
             raise HTTPException(status_code=429, detail="too many requests", headers={"Retry-After": str(wait)})
@@ -271,10 +283,7 @@ def create_app(services: Services) -> Any:
         notes: Any = state.pop("warnings", [])
         warnings = "".join(f"<p class='warn'>⚠️ {html.escape(str(w))}</p>" for w in notes)
         rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in state.items())
-        return HTMLResponse("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>archive-qa 运行状态</title>"
-                            "<style>body{font-family:sans-serif;margin:24px} .warn{background:#fff7e6;padding:8px}"
-                            "th{text-align:left;padding-right:16px}</style></head><body><h1>运行状态</h1>"
-                            f"{warnings}<table>{rows}</table></body></html>")
+        return HTMLResponse(page_html("archive-qa 运行状态", f"<h1>运行状态</h1>{warnings}<table>{rows}</table>"))
 
     @app.post("/api/ask", dependencies=[Depends(guard)])
     def ask(request: AskRequest) -> dict[str, Any]:
@@ -413,22 +422,16 @@ def create_app(services: Services) -> Any:
                 return JSONResponse({"detail": "not found"}, status_code=404)
             if auth is not None and not CHAT_PUBLIC.match(path) and not _logged_in(request, chats):
                 return JSONResponse({"detail": "请先登录（/login）"}, status_code=401)
-            if request.method == "POST" and CHAT_LOGIN.match(path):
-                wait = logins.retry_after(f"ip:{request.client.host if request.client else '?'}")
-                if wait:
-                    return JSONResponse({"detail": "登录尝试太频繁，请稍后再试"}, status_code=429,
-                                        headers={"Retry-After": str(wait)})
-            if request.method == "POST" and CHAT_ASKS.match(path):
-                wait = limiter.retry_after(f"ip:{request.client.host if request.client else '?'}")
-                if wait:
-                    return JSONResponse({"detail": "提问太频繁，请稍后再试"}, status_code=429,
-                                        headers={"Retry-After": str(wait)})
+            posted = request.method == "POST"
+            if posted and CHAT_LOGIN.match(path) and (wait := logins.retry_after(address(request))):
+                return slow_down(wait, JSONResponse({"detail": "登录尝试太频繁，请稍后再试"}))
+            if posted and CHAT_ASKS.match(path) and (wait := limiter.retry_after(address(request))):
+                return slow_down(wait, JSONResponse({"detail": "提问太频繁，请稍后再试"}))
         elif path.startswith("/articles/"):  # the reader's pages: the chat's login, and the same rate limit
             if auth is not None and not _logged_in(request, chats):
                 return JSONResponse({"detail": "请先登录（/login）"}, status_code=401)
-            wait = limiter.retry_after(f"ip:{request.client.host if request.client else '?'}")
-            if wait:
-                return HTMLResponse(busy_page(), status_code=429, headers={"Retry-After": str(wait)})
+            if wait := limiter.retry_after(address(request)):
+                return slow_down(wait, HTMLResponse(busy_page()))
         return await call_next(request)
 
     for path, compact in (("/embed", True), ("/", False)):  # no footer: no "Use via API", no "Built with Gradio"
