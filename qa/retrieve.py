@@ -103,8 +103,13 @@ class Fusion:
             return self.dense_weight
         second = bm25[1][1] if len(bm25) > 1 else 0.0
         peak = 1.0 - second / bm25[0][1] if bm25[0][1] > 0 else 0.0
-        weight = self.dense_weight * (1.0 - self.peak_damp * peak) * (1.0 + self.cover_gain * (1.0 - cover))
-        return weight * self.exact_damp if self.exact(question, index) else weight
+        weight = self.dense_weight * (1.0 - self.peak_damp * peak)
+        weight = weight * self.exact_damp if self.exact_damp != 1.0 and self.exact(question, index) else weight
+        return self.covered(weight, cover)
+
+    def covered(self, weight: float, cover: float) -> float:
+        """A weight raised for the share of the question's words that BM25's best chunk lacks."""
+        return weight * (1.0 + self.cover_gain * (1.0 - cover))
 
     def exact(self, question: str, index: LexicalIndex) -> bool:
         """Whether a rare archive term or a number carries the question."""
@@ -202,7 +207,7 @@ class Retriever:
         lex = {cid: float(lexical_scores[row]) if row is not None else 0.0 for cid, row in rows.items()}
         windows = {cid: words.best_window(text) for cid, (text, _, _) in found.items()}
         cover = words.coverage(found[bm25[0][0]][0]) if bm25 and bm25[0][0] in found else 1.0
-        weight = fusion.weight(query, bm25, index, cover) if fusion.cover_gain else weight
+        weight = fusion.covered(weight, cover) if bm25 else weight  # the question's words are read once
         return Gathered(pool, found, lex, windows, weight, bm25, dense, cover)
 
 
