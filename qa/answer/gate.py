@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
@@ -19,6 +19,8 @@ SUBJECT_WEIGHT = 0.5
 KIND_WEIGHT = 0.3
 PRIOR_WEIGHT = 0.25
 ITEM_WEIGHT = 0.3
+NEAR_WEIGHT = 0.4  # the fact asked for stands right beside the word it is asked about (父亲是……王治平, 长度为80cm)
+NEAR_BEFORE, NEAR_AFTER = 8, 16
 CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate the subject, the new words decide
 ASK_NOUN_WEIGHT = 0.3  # 特点, 影响: the report states the thing, seldom the word
 RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must be in the passage, at least in part
@@ -43,6 +45,7 @@ class Candidate:
     items_ok: bool
     rare_ok: bool = True
     focus_ok: bool = True
+    parts: dict[str, float] = field(default_factory=dict)  # what the score is made of
 
     @property
     def answers(self) -> bool:
@@ -125,7 +128,8 @@ class Gate:
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
         rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text)
-        out = []
+        opening = title + "".join(folded[:2])  # a name quoted by the question is asked about where it is said, or
+        out = []                                # it is what the whole article is about
         for i, (start, end) in enumerate(spans):
             window = title + "".join(folded[max(0, i - 1) : i + 2])
             subject = self.coverage(window)
@@ -134,16 +138,41 @@ class Gate:
             sentence = passage.text[start:end]
             found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
             kind_ok = found_kind or (self.question.kind == "date" and bool(passage.meta.get("date")))
-            items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items)
+            items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
+                and all(name in window or name in opening for name in self.question.names)
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = kind_hint(self.question, sentence) if self.question.kind in ("reason", "method") else found_kind
+            near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
             score = local + SUBJECT_WEIGHT * subject + (KIND_WEIGHT if hint else 0.0) + PRIOR_WEIGHT * prior \
-                + ITEM_WEIGHT * named
-            focus_ok = not (self.question.needs_focus and self.focus) or (any(self._held(t, folded[i]) >= 0.5 for t in self.focus)
-                                                         and all(self._held(t, window) >= 0.5 for t in self.focus))
+                + ITEM_WEIGHT * named + near
+            focus_ok = self._focus_found(folded[i], window, title)
+            parts = {"local": local, "subject": subject, "hint": float(hint), "prior": prior, "named": named,
+                     "near": float(bool(near)), "index": i, "plain": self.coverage(folded[i]),
+                     "focus_in": sum(self._held(t, folded[i]) for t in self.focus) / max(1, len(self.focus)),
+                     "title": self.coverage(title) if title else 0.0}
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
-                                 focus_ok))
+                                 focus_ok, parts))
         return out
+
+    def _focus_found(self, sentence: str, window: str, title: str) -> bool:
+        """A number or date must be said of what is asked (总投资, 开工), in the sentence and beside it.
+
+        A focus word the title names is the article's subject: the sentence may leave it unsaid.
+        """
+        if not (self.question.needs_focus and self.focus):
+            return True
+        asked = [t for t in self.focus if t not in title] or list(self.focus)
+        return any(self._held(t, sentence) >= 0.5 for t in asked) and all(self._held(t, window) >= 0.5 for t in self.focus)
+
+    def _beside_focus(self, folded: str) -> bool:
+        """Whether the kind of fact asked for stands within a few characters of a focus word."""
+        if self.question.kind not in ("number", "date", "person", "place"):
+            return False
+        for term in self.focus:
+            for match in re.finditer(re.escape(term), folded):
+                if holds_kind(self.question, folded[max(0, match.start() - NEAR_BEFORE) : match.end() + NEAR_AFTER]):
+                    return True
+        return False
 
     def _item_found(self, item: str, sentence: str, window: str, whole: str, passage: Passage) -> bool:
         """A named item must be in the text, and no neighbour of it (第五次 for 第十六次) beside the answer.

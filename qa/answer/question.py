@@ -23,6 +23,8 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     ("划分为", "分为"), ("划分", "分为"), ("目前", "现在"), ("如今", "现在"), ("举办", "举行"), ("召开", "举行"), ("动工", "开工"), ("兴建", "修建"),
     ("建造", "修建"), ("逝世", "去世"), ("病逝", "去世"), ("余下", "剩下"), ("发售", "发行"), ("现有", "现存"),
     ("总计", "共计"), ("合计", "共计"), ("位列", "排名"), ("名列", "排名"),
+    ("卒于", "去世于"), ("筑成", "建成"), ("落成", "建成"), ("纪录", "记录"), ("部份", "部分"), ("提早", "提前"),
+    ("创办人", "创始人"), ("创立者", "创始人"), ("创办者", "创始人"),
 )
 
 # Words about the archive itself, not the subject: a report need not say them.
@@ -55,6 +57,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|届|季度)|\d{4}年(?!\d{1,2}月)")
 YEAR = re.compile(r"(\d{4})年")
+_QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
 
 # What each kind of answer looks like in a sentence.
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
@@ -69,9 +72,14 @@ _PLACE = re.compile(r"[省市县区镇乡村街路道巷港湾园城馆楼厦场
 _REASON = re.compile(r"因|由于|所以|为了|旨在|原因|导致|以便|使得|得益于|为此|目的|缘于|出于|针对|解决|问题|需要|需求|故|遭|鉴于|随着|以免|避免|于是|致使|以致|为由|闻名|之所以")
 _METHOD = re.compile(r"通过|采取|采用|实施|开展|推行|建立|设置|利用|推进|加强|组织|打造|创新|落实|完善|引导|借助|依托|用|以")
 _UNIT_AFTER = re.compile(rf"(?:几|多少)([{MEASURES}]|名|户|支|辆|台|吨|亩|米|公里|平方米|立方米)(?![口员数称单代级庭族籍气码])")
+LENGTHS = r"米|m|公里|公尺|公分|英[尺呎寸里]|尺|寸|里"
+# a unit the question names, and the units a report may answer it in (多少家 ← 28间; 多少人 ← 150万)
+_SAME_UNITS = {"家": "家|间|所|个", "间": "间|家|个", "所": "所|间|家|个", "人": "人|名|位|万|亿", "名": "名|人|位|万",
+               "位": "位|名|人", "座": "座|个", "首": "首|篇", "篇": "篇|首", "度": "度|℃|°", "户": "户|家|万",
+               "米": LENGTHS, "公里": LENGTHS, "辆": "辆|台", "台": "台|辆|部", "部": "部|台"}
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"多高|高度"), r"米|m|层|公里"), (re.compile(r"多长|长度|多远|距离"), r"米|公里|km|小时|分钟|天|年"),
-    (re.compile(r"多大年纪|年龄|几岁|多少岁"), r"岁|高龄|年纪"), (re.compile(r"比例|比重|占比|百分之"), r"%|成|分之|半"),
+    (re.compile(r"多高|高度"), LENGTHS + r"|层"), (re.compile(r"多长|长度|多远|距离"), LENGTHS + r"|小时|分钟|天|年"),
+    (re.compile(r"多大年纪|年龄|几岁|多少岁"), r"岁|高龄|年纪"), (re.compile(r"比例|比重|占比|百分之|率"), r"%|成|分之|半"),
     (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
     (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|造价|费用|价格|多少钱"), r"元|亿|万|美元|\d"),
 )
@@ -124,6 +132,7 @@ class Question:
     plain: set[str] = field(default_factory=set)
     places: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # what the question quotes (“红巢生活”, 《唐文粹》): found whole or not at all
 
     @property
     def needs_focus(self) -> bool:
@@ -140,7 +149,7 @@ def read_question(text: str, context: str = "") -> Question:
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)),
-        places=_places(text),
+        places=_places(text), names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2],
     )
 
 
@@ -175,7 +184,7 @@ def _unit(text: str) -> re.Pattern[str] | None:
     if match := _UNIT_AFTER.search(text):
         unit = match.group(1)
         if unit not in "个次年月日天":  # too general to require
-            return re.compile(re.escape(unit))
+            return re.compile(_SAME_UNITS.get(unit, re.escape(unit)), re.I)
     for hint, units in _UNIT_HINTS:
         if hint.search(text):
             return re.compile(units, re.I)
