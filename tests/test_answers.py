@@ -59,12 +59,29 @@ UNDATED = """## 垃圾分类工作成效明显
 市委书记仲旭东在讲话中说，平湖地理位置优越，处在4个万亿城市的中心，是浙江接轨上海的第一站。
 """
 
+NAMES = """2023年5月9日◆星期二
+
+总第5170期
+
+## 志愿服务队伍不断壮大
+
+本报讯 社区组建了一支“红旗先锋队”志愿服务队，目前队伍人数在260人左右。去年，社区又推出“红旗生活”便民服务品牌。
+
+## 鑫海一号卫星投入使用
+
+本报讯 鑫海一号通信卫星由工程师张伟领衔设计，于去年发射升空。
+
+## 胸斑雀鲷在海洋馆亮相
+
+本报讯 胸斑雀鲷体长可达12厘米，喜欢栖居在珊瑚礁斜坡。城区现有28间海鲜餐馆。
+"""
+
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Two dated issues and a page without a masthead, indexed with the fallback embedder."""
     folder = tmp_path_factory.mktemp("pages")
-    for name, text in (("a.txt", MEETING), ("b.txt", EARLIER), ("c.txt", UNDATED)):
+    for name, text in (("a.txt", MEETING), ("b.txt", EARLIER), ("c.txt", UNDATED), ("d.txt", NAMES)):
         (folder / name).write_text(text, encoding="utf-8")
     settings = Settings(index_dir=folder / "idx", embedding_model="hash", today=date(2024, 3, 1))
     build_services(settings).ingestor().run([folder])
@@ -87,6 +104,9 @@ def _first(text: str) -> str:
     "领智产业技术研究院占地面积多少亩？",  # another figure of the same subject
     "新仓镇驾校的学费是多少？",  # a fee the archive never printed
     "平湖地铁1号线什么时候开通？",  # a topic the archive does not hold
+    "“红旗生活”志愿服务队目前大约有多少人？",  # a quoted name said elsewhere in the article, not where the figure is
+    "鑫海二号通信卫星是由谁设计的？",  # a numbered sibling
+    "背斑雀鲷体长可达多少厘米？",  # a sibling species: the name differs in its first characters
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -98,6 +118,9 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("新仓镇第一家民营研究院叫什么？", "领智产业技术研究院"),  # the page says 首家
     ("研究院由几家企业共同出资？", "三家"),  # a Chinese numeral with the unit asked for
     ("研究院由企业共同出资大约多少亿？", "二亿元"),  # 大约/约, 亿/亿元, 二 for 2
+    ("“红旗先锋队”志愿服务队目前大约有多少人？", "260人"),
+    ("鑫海一号通信卫星是由谁设计的？", "张伟"),
+    ("城区有多少家海鲜餐馆？", "28间"),  # 多少家 answered in 间
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

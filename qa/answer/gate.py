@@ -30,6 +30,7 @@ RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must 
 COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
 COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
 PART_CREDIT = 0.8
+NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
@@ -102,7 +103,7 @@ class Gate:
         if len(core) < 2 or core in folded:
             return True
         pieces = self.pieces.get(term) or set()
-        return bool(pieces) and sum(1 for p in pieces if p in folded) / len(pieces) >= 0.5
+        return bool(pieces) and sum(1 for p in pieces if p in folded) / len(pieces) > NAME_SHARE
 
     def _held(self, term: str, folded: str) -> float:
         if term in folded:
@@ -132,10 +133,12 @@ class Gate:
         whole = title + "".join(folded)
         rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text)
         titled = self.coverage(title) if title else 0.0
-        opening = title + "".join(folded[:2])  # a name quoted by the question is asked about where it is said, or
-        out = []                                # it is what the whole article is about
+        # a name the question quotes is asked about where it is said (or just before), or it is what the article
+        opening = title + "".join(folded[:1])  # is about (its title or first sentence)
+        out = []
         for i, (start, end) in enumerate(spans):
             window = title + "".join(folded[max(0, i - 1) : i + 2])
+            before = "".join(folded[max(0, i - 1) : i + 1])
             subject = self.coverage(window)
             local = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=self.sharp)
             # a report that tells of an event without its date tells it happened by the report's date
@@ -143,7 +146,7 @@ class Gate:
             found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
             kind_ok = found_kind or (self.question.kind == "date" and bool(passage.meta.get("date")))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
-                and all(name in window or name in opening for name in self.question.names)
+                and all(name in before or name in opening for name in self.question.names)
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = kind_hint(self.question, sentence) if self.question.kind in ("reason", "method") else found_kind
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0

@@ -55,7 +55,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
 )
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
-_ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|届|季度)|\d{4}年(?!\d{1,2}月)")
+_ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年(?!\d{1,2}月)")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
 
