@@ -31,6 +31,9 @@ class Article:
     page: str | None = None
     file: str = ""
     paper: str | None = None
+    pdf_page: int | None = None  # the page of the PDF file it was printed on
+    ocr: bool = False  # read from a page image by OCR: the text may hold recognition errors
+    region: str | None = None  # its box on the page image: "x0,y0,x1,y1" as shares of the page's size
 
     def to_dict(self) -> dict[str, Any]:
         """Return the article as the JSON object `archive-qa parse` prints."""
@@ -65,6 +68,9 @@ class Chunk:
             "date": date_to_int(art.date) or UNDATED,  # a value, so that date filters run inside Chroma
             "issue": art.issue,
             "page": art.page,
+            "pdf_page": art.pdf_page,
+            "ocr": 1 if art.ocr else None,
+            "region": art.region,
             "ordinal": self.ordinal,
             "start": self.start,
             "end": self.end,
