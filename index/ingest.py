@@ -16,6 +16,7 @@ from index.chunk import chunk_article
 from index.embed import HASH_PREFIX, Embedder
 from index.lexical import bm25_dir, current_generation, rebuild
 from index.manifest import Manifest
+from index.pdf import save_images
 from index.read import ReadError, SourceFile, discover, file_key, read_bytes, source_file
 from index.records import source_articles
 from index.settings import IndexSettings
@@ -191,14 +192,21 @@ class Ingestor:
         except ReadError as exc:
             report.errors.append(f"{path}: {exc}")
             return
+        pages: list = []  # type: ignore[type-arg]
         with report.stage("parse"):
-            articles = source_articles(source, self.settings.paper_name or None)
+            try:
+                articles = source_articles(source, self.settings.paper_name or None, data, pages)
+            except ReadError as exc:
+                report.errors.append(f"{path}: {exc}")
+                return
         report.warnings += source.problems
         with report.stage("chunk"):
             chunks = [c for a in articles for c in chunk_article(a, self.settings.chunk_size, self.settings.chunk_max)]
         if not chunks:
             report.errors.append(f"{path}: no article text found")
             return
+        with report.stage("page images"):
+            save_images(self.settings.index_dir, source.key, pages)
         self._write(source, articles, chunks, report)
         report.indexed += 1
         report.articles += len(articles)

@@ -255,7 +255,7 @@ def _split(blocks: list[Block], axis: str, min_gap: float, widest: bool = False)
         top = max(g for g, _ in gaps)
         gaps = [(g, i) for g, i in gaps if g >= 0.8 * top]
     cuts = [0, *(i for _, i in gaps), len(ordered)]
-    return [ordered[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [ordered[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
 def _articles(order: list[Block], body: float) -> list[LaidArticle]:

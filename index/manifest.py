@@ -110,6 +110,11 @@ class Manifest:
         rows = self._read("SELECT body FROM articles ORDER BY rowid DESC LIMIT ?", [limit])
         return [json.loads(row[0]) for row in rows]
 
+    def file_articles(self, key: str) -> list[dict]:  # type: ignore[type-arg]
+        """Return the JSON objects of the articles read from one file, in the order they were read."""
+        rows = self._read("SELECT body FROM articles WHERE file = ? ORDER BY rowid", [key])
+        return [json.loads(row[0]) for row in rows]
+
     def article_file(self, article_id: str) -> str | None:
         """Return the key (path) of the file an article came from."""
         rows = self._read("SELECT file FROM articles WHERE id = ?", [article_id])

@@ -39,7 +39,10 @@ class Article:
         """Return the article as the JSON object `archive-qa parse` prints."""
         keys = ("id", "doc_id", "source", "title", "subtitle", "byline", "date", "issue", "page", "text")
         data = asdict(self)
-        return {key: data[key] for key in keys}
+        out = {key: data[key] for key in keys}
+        if self.pdf_page is not None:  # printed on a PDF page: where, and how it was read
+            out.update(pdf_page=self.pdf_page, ocr=self.ocr, region=self.region)
+        return out
 
 
 @dataclass

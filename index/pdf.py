@@ -58,7 +58,7 @@ def read_pdf(data: bytes, name: str, image_width: int = IMAGE_WIDTH) -> tuple[li
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise PdfError(_pdf_problem(str(exc))) from exc
+        raise PdfError(_pdf_problem(str(exc), data)) from exc
     pages: list[PdfPage] = []
     problems: list[str] = []
     try:
@@ -77,12 +77,13 @@ def read_pdf(data: bytes, name: str, image_width: int = IMAGE_WIDTH) -> tuple[li
     return pages, problems
 
 
-def _pdf_problem(message: str) -> str:
-    if "password" in message.lower():
+def _pdf_problem(message: str, data: bytes) -> str:
+    """What is wrong with a PDF PDFium cannot open (its error code is the last one it met, maybe another file's)."""
+    if b"/Encrypt" in data:
         return "the PDF is encrypted (a password is needed)"
-    if "format" in message.lower() or "file" in message.lower():
-        return f"not a readable PDF (damaged or truncated: {message})"
-    return f"not a readable PDF ({message})"
+    if re.search(rb"/Type\s*/Pages\b", data) and not re.search(rb"/Type\s*/Page\b", data):
+        return "the PDF has no pages"
+    return f"not a readable PDF (damaged or truncated: {message})"
 
 
 def read_page(page: Any, number: int, image_width: int = IMAGE_WIDTH) -> PdfPage:
@@ -182,7 +183,7 @@ def ocr_lines(page: Any, width: float) -> list[Line]:
         y0, y1 = int(min(p[1] for p in quad)), int(max(p[1] for p in quad))
         pitch = 0.85 * (y1 - y0)  # a detected box is a little taller than its characters are wide
         cuts = [x0, *(int(c) for c in _blank_runs(image, (x0, x1), (y0, y1), pitch)), x1]
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             a, b = _inked_span(image, (a, b), (y0, y1))  # a piece starts and ends at its print, not mid-gutter
             if b - a < 0.5 * pitch:
                 continue
@@ -284,6 +285,23 @@ def render_image(page: Any, width: float, image_width: int) -> bytes | None:
 def page_image_name(key: str, number: int) -> str:
     """The file name of a PDF page's image in the index's ``pages`` folder."""
     return f"{stable_id(key)}-{number}.webp"
+
+
+def page_image(index_dir: Path, key: str, number: int) -> Path:
+    """Where the image of page ``number`` of the PDF ``key`` is kept."""
+    return index_dir / "pages" / page_image_name(key, number)
+
+
+def save_images(index_dir: Path, key: str, pages: list[PdfPage]) -> None:
+    """Keep the rendered pages of a PDF beside the index (written whole, then moved into place)."""
+    for page in pages:
+        if page.image is None:
+            continue
+        target = page_image(index_dir, key, page.number)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_bytes(page.image)
+        partial.replace(target)
 
 
 def pdf_articles(pages: list[PdfPage], path: Path, key: str, paper: str | None = None) -> list[Article]:

@@ -13,7 +13,8 @@ from typing import Any
 
 PAGE_SUFFIXES = {".txt", ".md"}
 RECORD_SUFFIXES = {".jsonl"}
-SUFFIXES = PAGE_SUFFIXES | RECORD_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+SUFFIXES = PAGE_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES
 # control characters other than \t \n \f \r, and the private use area: a wrong guess at the encoding
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 
@@ -43,6 +44,11 @@ class SourceFile:
         return file_key(self.path)
 
     @property
+    def is_pdf(self) -> bool:
+        """Return whether the file is a PDF of newspaper pages."""
+        return self.path.suffix.lower() in PDF_SUFFIXES
+
+    @property
     def is_records(self) -> bool:
         """Return whether the file holds JSONL article records."""
         return self.path.suffix.lower() in RECORD_SUFFIXES
@@ -58,7 +64,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
         elif not path.exists():
             errors.append((path, "no such file or folder"))
         elif path.suffix.lower() not in SUFFIXES:
-            errors.append((path, f"unsupported file type '{path.suffix}' (expected .txt, .md or .jsonl)"))
+            errors.append((path, f"unsupported file type '{path.suffix}' (expected .txt, .md, .jsonl or .pdf)"))
         else:
             found.append(path)
     return found, errors
@@ -120,7 +126,12 @@ def read_bytes(path: Path) -> tuple[bytes, str]:
 
 
 def source_file(path: Path, data: bytes, sha: str) -> SourceFile:
-    """Decode a file's bytes; raise ReadError naming the problem."""
+    """Decode a file's bytes (a PDF keeps no text here: its pages are read by ``index.pdf``); raise ReadError
+    naming the problem."""
+    if path.suffix.lower() in PDF_SUFFIXES:
+        if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+            raise ReadError("not a PDF (no %PDF header)")
+        return SourceFile(path=path, sha256=sha, text="", encoding="pdf")
     text, encoding = decode(data)
     if not text.strip().lstrip("\ufeff"):
         raise ReadError("empty file")

@@ -7,7 +7,7 @@ from typing import Any
 from index.dates import iso_date
 from index.models import Article, stable_id
 from index.parse import parse_page
-from index.read import SourceFile, iter_records
+from index.read import ReadError, SourceFile, iter_records
 
 
 def record_article(record: dict[str, Any], source: SourceFile) -> Article:
@@ -31,10 +31,23 @@ def record_article(record: dict[str, Any], source: SourceFile) -> Article:
     )
 
 
-def source_articles(source: SourceFile, paper: str | None = None) -> list[Article]:
-    """Return the articles of a page file or a JSONL file; page articles belong to ``paper``."""
+def source_articles(source: SourceFile, paper: str | None = None, data: bytes | None = None,
+                    pages: list | None = None) -> list[Article]:  # type: ignore[type-arg]
+    """Return the articles of a page file, a JSONL file or a PDF (whose ``data`` is its bytes; its pages, with
+    their images, are appended to ``pages`` when given); page articles belong to ``paper``."""
     if source.is_records:
         return [record_article(r, source) for r in iter_records(source)]
+    if source.is_pdf:
+        from index.pdf import PdfError, pdf_articles, read_pdf
+
+        try:
+            read, problems = read_pdf(data if data is not None else source.path.read_bytes(), source.name)
+        except PdfError as exc:
+            raise ReadError(str(exc)) from exc
+        source.problems += problems
+        if pages is not None:
+            pages.extend(read)
+        return pdf_articles(read, source.path, source.key, paper)
     articles: list[Article] = []
     seen: set[str] = set()
     for article in parse_page(source.text, source.name):

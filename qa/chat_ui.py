@@ -117,14 +117,38 @@ HEAD = LANG_SCRIPT + CITE_SCRIPT  # given to the chat at mount
 
 PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC',sans-serif;max-width:760px;margin:auto;padding:16px;line-height:1.7}"
               ".meta{color:#666} mark{background:#ffe58f;scroll-margin-top:40vh} pre{white-space:pre-wrap}"
-              ".warn{background:#fff7e6;padding:8px} th{text-align:left;padding-right:16px}")
+              ".warn{background:#fff7e6;padding:8px} th{text-align:left;padding-right:16px}"
+              ".scan{position:relative;display:inline-block;max-width:100%} .scan img{max-width:100%;display:block;"
+              "border:1px solid #ccc} .scan .region{position:absolute;border:3px solid #d4380d;box-sizing:border-box}"
+              "figure{margin:16px 0} figcaption{color:#666}"
+              "@media (min-width:1100px){body.original{max-width:1400px;display:grid;grid-template-columns:1fr 560px;"
+              "gap:24px} body.original figure{grid-column:2;grid-row:1/span 40;position:sticky;top:8px}}")
 
 
-def page_html(title: str, body: str) -> str:
+def page_html(title: str, body: str, body_class: str = "") -> str:
     """A plain page of this app: Chinese, escaped title, the reading style."""
+    opening = f"<body class='{html.escape(body_class)}'>" if body_class else "<body>"
     return ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>{body}</body></html>")
+            f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head>{opening}{body}</html>")
+
+
+def page_figure(article: dict[str, Any], base: str = "", outline: bool = True) -> str:
+    """The printed page an article came from (a PDF page's image), its region outlined, as a reading room shows it."""
+    if not article.get("pdf_page"):
+        return ""
+    region = ""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in str(article.get("region") or "").split(","))
+        if outline:
+            region = (f"<div class='region' style='left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;"
+                      f"width:{(x1 - x0) * 100:.2f}%;height:{(y1 - y0) * 100:.2f}%'></div>")
+    except ValueError:
+        pass
+    source = f"{html.escape(base)}/articles/{quote(str(article['id']), safe='')}/image"
+    how = "（扫描版，文字由OCR识别，可能有误字）" if article.get("ocr") else ""
+    return (f"<figure><div class='scan'><img src='{source}' alt='原版版面' loading='lazy'>{region}</div>"
+            f"<figcaption>原版第{int(article['pdf_page'])}页{how}，框出的是本文</figcaption></figure>")
 
 
 def render_article(article: dict[str, Any], paper: str, base: str = "", cited: tuple[int, int] | None = None) -> str:
@@ -148,13 +172,16 @@ def render_article(article: dict[str, Any], paper: str, base: str = "", cited: t
     links = (f"<p><a href='{html.escape(base)}/'>返回问答</a> · "
              f"<a href='{html.escape(base)}/articles/{quote(str(article['id']), safe='')}/page'>查看整版原文</a></p>")
     title = article.get("title") or "无标题"
-    return page_html(title, f"{links}<h1>{html.escape(title)}</h1>{extra}<p class='meta'>{html.escape(meta)}</p>{''.join(paras)}")
+    figure = page_figure(article, base)
+    body = f"{links}<h1>{html.escape(title)}</h1>{extra}<p class='meta'>{html.escape(meta)}</p>{figure}{''.join(paras)}"
+    return page_html(title, body, "original" if figure else "")
 
 
-def render_page(label: str, text: str, base: str = "") -> str:
-    """The whole page an article was printed on, as extracted, under its paper, date, issue and page."""
+def render_page(label: str, text: str, base: str = "", figure: str = "") -> str:
+    """The whole page an article was printed on, as extracted (and as printed, for a PDF page), under its
+    paper, date, issue and page."""
     return page_html(label, f"<p><a href='{html.escape(base)}/'>返回问答</a></p><h1>{html.escape(label)}</h1>"
-                        f"<pre>{html.escape(text)}</pre>")
+                        f"{figure}<pre>{html.escape(text)}</pre>", "original" if figure else "")
 
 
 def busy_page() -> str:

@@ -31,7 +31,8 @@ def source_label(ref: Mapping[str, Any] | object, paper: str) -> str:
     day = int_to_date(day) if isinstance(day, int) else day
     issue = f" 第{get('issue')}期" if get("issue") else ""
     page = f" {get('page')}" if get("page") else ""
-    return f"《{get('paper') or paper}》{day or '日期不详'}{issue}{page}《{get('title') or '无标题'}》"
+    scanned = "（扫描版OCR识别）" if get("ocr") else ""
+    return f"《{get('paper') or paper}》{day or '日期不详'}{issue}{page}《{get('title') or '无标题'}》{scanned}"
 
 
 @dataclass

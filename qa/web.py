@@ -18,14 +18,24 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.routing import Mount
 
 from index.models import int_to_date, parse_day
 from index.store import StoreUnavailable
-from qa.chat_ui import CSS, HEAD, build_chat, busy_page, not_found_page, page_html, render_article, render_page
+from qa.chat_ui import (
+    CSS,
+    HEAD,
+    build_chat,
+    busy_page,
+    not_found_page,
+    page_figure,
+    page_html,
+    render_article,
+    render_page,
+)
 from qa.citations import source_label
 from qa.followup import message_text, turns
 from qa.retrieve import Filters
@@ -340,11 +350,29 @@ def create_app(services: Services) -> Any:
         label = source_label({**article, "title": None}, paper).removesuffix("《无标题》")
         if Path(key).suffix.lower() in RECORD_SUFFIXES:  # a record is its own page: no file to read
             return HTMLResponse(render_page(label, str(article.get("text", ""))))
+        if article.get("pdf_page"):  # a PDF page: its image, and the text of every article read off it
+            texts = [a for a in services.manifest.file_articles(key) if a.get("pdf_page") == article["pdf_page"]]
+            text = "\n\n".join(f"{a.get('title') or '无标题'}\n{a.get('text', '')}" for a in texts)
+            return HTMLResponse(render_page(label, text, figure=page_figure(article, outline=False)))
         try:
             text = page_text(key, Path(key).stat().st_mtime_ns)
         except (ReadError, OSError):
             return HTMLResponse(not_found_page(), status_code=404)
         return HTMLResponse(render_page(label, text))
+
+    @app.get("/articles/{article_id}/image")
+    def article_image(article_id: str) -> Response:
+        """The image of the PDF page an article was printed on."""
+        from index.pdf import page_image
+
+        key = services.manifest.article_file(article_id)
+        article = services.manifest.article(article_id)
+        if key is None or article is None or not article.get("pdf_page"):
+            return HTMLResponse(not_found_page(), status_code=404)
+        path = page_image(settings.index_dir, key, int(article["pdf_page"]))
+        if not path.is_file():
+            return HTMLResponse(not_found_page(), status_code=404)
+        return FileResponse(path, media_type="image/webp", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:

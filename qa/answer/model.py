@@ -34,6 +34,7 @@ class Citation:
     supported: bool = True
     start: int | None = None  # the passage's place in its article's text
     end: int | None = None
+    ocr: bool = False  # read from a scanned page by OCR
 
 
 @dataclass
@@ -61,6 +62,7 @@ def cite(n: int, passage: Passage) -> Citation:
         n=n, text=passage.text, title=meta.get("title"), date=int_to_date(meta.get("date")),
         issue=meta.get("issue"), page=meta.get("page"), paper=meta.get("paper"), source=meta.get("source"), doc_id=meta.get("doc_id"),
         article_id=meta.get("article_id"), score=round(passage.score, 6), start=meta.get("start"), end=meta.get("end"),
+        ocr=bool(meta.get("ocr")),
     )
 
 
