@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from index.clean import ends_sentence
@@ -24,7 +25,8 @@ from index.masthead import is_masthead_line
 HEADLINE_RATIO = 1.2  # a headline's type is this much larger than the body's
 CAPTION_RATIO = 0.92
 # whitespace, in body type sizes: between rows of articles, between columns, between a headline and its body
-ROW_GAP, GUTTER, LINE_GAP = 1.5, 0.8, 0.4
+ROW_GAP, GUTTER, LINE_GAP = 1.5, 0.5, 0.4
+COLUMN_LINES = 4  # lines starting at one x make it a column's left edge
 _BYLINE = re.compile(r"^■?\s*(记\s*者|见习记者|本报记者|特约记者|通讯员|特约通讯员)")
 _JUMP_OUT = re.compile(r"[（(]\s*下转第?\s*([0-9A-Z一二三四五六七八九十]+)\s*版\s*[）)]")
 _JUMP_IN = re.compile(r"^[（(]\s*上接第?\s*([0-9A-Z一二三四五六七八九十]+)\s*版\s*[）)]")
@@ -148,8 +150,13 @@ def _body_size(lines: list[Line]) -> float:
 def _mend_fragments(lines: list[Line], body: float) -> list[Line]:
     """Join pieces of one printed line that OCR read apart (a gap narrower than a character, the same
     baseline); a gutter is wider. A fragment's size, judged from a few characters, takes its neighbour's."""
+    starts = Counter(round(line.x0) for line in lines)
+    columns = {x for x, n in starts.items() if n + starts[x - 1] + starts[x + 1] >= COLUMN_LINES}
     out: list[Line] = []
     for line in sorted(lines, key=lambda ln: (ln.x0, ln.y0)):
+        if round(line.x0) in columns:  # where many lines start is a column's edge: a line begins there
+            out.append(line)
+            continue
         home = next((o for o in out if abs(o.y1 - line.y1) <= 0.3 * body and -0.2 * body <= line.x0 - o.x1 <= 0.9 * body
                      and abs(o.size - line.size) <= 0.25 * body), None)
         if home is None:

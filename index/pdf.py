@@ -178,10 +178,14 @@ def ocr_lines(page: Any, width: float) -> list[Line]:
     with _OCR_LOCK:
         found, _ = engine(image, use_rec=False, use_cls=False)
     lines: list[Line] = []
+    heights = sorted(max(p[1] for p in quad) - min(p[1] for p in quad) for quad in found or [])
+    body = heights[len(heights) // 2] if heights else 0.0  # most lines are body type
     for quad in found or []:
         x0, x1 = int(min(p[0] for p in quad)), int(max(p[0] for p in quad))
         y0, y1 = int(min(p[1] for p in quad)), int(max(p[1] for p in quad))
-        pitch = 0.85 * (y1 - y0)  # a detected box is a little taller than its characters are wide
+        # a detected box is a little taller than its characters are wide; one run across two columns of a
+        # turned page is taller still, so no wider than the body type's characters
+        pitch = 0.85 * min(y1 - y0, body or y1 - y0)
         cuts = [x0, *(int(c) for c in _blank_runs(image, (x0, x1), (y0, y1), pitch)), x1]
         for a, b in zip(cuts, cuts[1:], strict=False):
             a, b = _inked_span(image, (a, b), (y0, y1))  # a piece starts and ends at its print, not mid-gutter
@@ -193,7 +197,9 @@ def ocr_lines(page: Any, width: float) -> list[Line]:
                 continue
             text, confidence = read[0][0].strip(), float(read[0][1])
             if text and confidence >= 0.5:
-                lines.append(Line(text, a / scale, y0 / scale, b / scale, y1 / scale, type_size(text, (b - a) / scale)))
+                # a few characters say little about their size by their width: their box's height says more
+                size = type_size(text, (b - a) / scale) if len(text) >= 4 else round(1.7 * (y1 - y0) / scale) / 2
+                lines.append(Line(text, a / scale, y0 / scale, b / scale, y1 / scale, size))
     return lines
 
 
