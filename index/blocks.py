@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.clean import clean_text, ends_sentence, join_lines
-from index.masthead import is_furniture, is_masthead_line
+from index.masthead import is_furniture, is_masthead_line, maybe_furniture
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
 _BYLINE = re.compile(r"^■?\s*(记\s*者|见习记者|本报记者|特约记者|通讯员|特约通讯员)|■\s*记\s*者")
@@ -20,7 +20,7 @@ _LEADS = ("本报讯", "编者按")
 class Block:
     """A run of lines with one role on the page."""
 
-    kind: str  # heading | headline | byline | credit | body
+    kind: str  # heading | headline | byline | credit | body | maybe (furniture unless an article follows)
     text: str
     lines: list[str] = field(default_factory=list)
     level: int = 0
@@ -34,7 +34,24 @@ class Block:
 def split_blocks(text: str) -> list[Block]:
     """Split page text into typed blocks, dropping masthead and furniture."""
     blocks = [b for raw in _raw_blocks(text) if (b := _classify(raw)) is not None]
-    return _demote_fragments(_drop_ad_clusters(blocks))
+    return _demote_fragments(_drop_ad_clusters(_settle_maybes(blocks)))
+
+
+def _settle_maybes(blocks: list[Block]) -> list[Block]:
+    """A block that only reads like furniture is a headline when an article follows it (a byline, a lead, or
+    a body after a subtitle), and furniture otherwise: the evidence is its place, not its words."""
+    kept = []
+    for i, block in enumerate(blocks):
+        if block.kind != "maybe":
+            kept.append(block)
+            continue
+        after = blocks[i + 1 : i + 3]
+        opens = bool(after) and (after[0].kind == "byline" or after[0].starts_article or
+                                 after[0].kind in ("headline", "heading") and len(after) > 1 and
+                                 (after[1].kind == "byline" or after[1].starts_article))
+        if opens:
+            kept.append(_classify(block.lines, settled=True) or block)
+    return kept
 
 
 def _raw_blocks(text: str) -> list[list[str]]:
@@ -70,7 +87,7 @@ def _is_byline_cont(line: str) -> bool:
     return bool(re.match(r"^(通讯员|特约通讯员|见习记者|摄\s*影)", line)) and len(line) <= 40
 
 
-def _classify(lines: list[str]) -> Block | None:
+def _classify(lines: list[str], settled: bool = False) -> Block | None:
     heading = _HEADING.match(lines[0])
     level = len(heading.group(1)) if heading else 0
     body = [heading.group(2)] if heading else lines
@@ -79,6 +96,8 @@ def _classify(lines: list[str]) -> Block | None:
         return None
     if is_furniture("\n".join(body)):
         return Block("ad", joined, body) if _AD.search(joined) else None
+    if not settled and maybe_furniture("\n".join(body)) and not joined.startswith(_LEADS):
+        return Block("maybe", joined, lines, level)
     if _is_byline_line(joined) or _is_byline_line(body[0]) and len(joined) <= 60:
         kind = "credit" if _CREDIT.match(joined) else "byline"
         return Block(kind, " ".join(ln.replace("■", "").strip() for ln in body), body, level)

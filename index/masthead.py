@@ -21,9 +21,16 @@ _FURNITURE = [
         (r"地址\s*[:：]", 100),
         (r"公益广告", 200),
         (r"客户端\s*$", 30),
-        (r"倒计时", 30),
         (r"[■□]\s*[下上]转|[下上]转\s*[A-Z]?\d+\s*版", 30),
         (r"农历\S+年|日报社|委\s*联办", 60),
+    )
+]
+# Words that mark countdown boxes, section banners and English slogans, but that a headline may print too
+# (高考倒计时60天 我市考点准备就绪, 平湖承办APEC中小企业论坛): furniture only where no article follows.
+_MAYBE = [
+    (re.compile(pattern, re.S), limit)
+    for pattern, limit in (
+        (r"倒计时", 30),
         (r"(?<![A-Za-z])[A-Z]{4,}(?![A-Za-z])", 60),
         (r"^[\sA-Za-z0-9.,:;'’\"!?&()-]+$", 200),
     )
@@ -68,3 +75,9 @@ def is_furniture(text: str) -> bool:
     if is_masthead_line(flat) and len(flat) < 40:
         return True
     return any(len(flat) <= limit and p.search(flat) for p, limit in _FURNITURE)
+
+
+def maybe_furniture(text: str) -> bool:
+    """Return whether a block reads like a countdown box, banner or slogan: furniture unless an article follows."""
+    flat = text.replace("/", "")
+    return any(len(flat) <= limit and p.search(flat) for p, limit in _MAYBE)

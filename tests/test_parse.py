@@ -112,3 +112,16 @@ def test_chunks_follow_sentences_with_overlap_and_offsets() -> None:
         assert chunk.text.endswith("。")
     assert chunks[1].start < chunks[0].end  # one sentence of overlap
     assert split_sentences("他说：“好。”然后走了！")[0] == (0, 7)
+
+
+def test_headlines_with_furniture_words_are_kept_by_their_place() -> None:
+    page = (
+        "2023年4月7日◆星期五\n\n总第5153期\n\n高考倒计时60天 我市考点准备就绪\n\n■记者 林旭东\n\n"
+        "本报讯 昨天，记者从市教育局获悉，我市高考考点各项准备工作已基本就绪。\n\n"
+        "平湖承办APEC中小企业论坛\n\n本报讯 昨天，APEC中小企业论坛在平湖开幕，来自二十多个经济体的代表参加。\n\n"
+        "杭州亚运会 倒计时 169天\n\nTo the Opening Ceremony\n\n编辑/戴 琰 电话/85018195 版式/李春霞\n"
+    )
+    articles = parse_page(page, "p.txt")
+    assert [a.title for a in articles] == ["高考倒计时60天我市考点准备就绪", "平湖承办APEC中小企业论坛"]
+    assert "APEC中小企业论坛在平湖开幕" in articles[1].text
+    assert not any("169天" in a.text or "Opening" in a.text for a in articles)  # a countdown box and a slogan
