@@ -42,7 +42,7 @@ class IndexCheck:
                 f"(generation {self.bm25_generation})")
         tail = ["ok: the manifest, Chroma and BM25 agree"] if self.ok else [f"problem: {p}" for p in self.problems]
         if not self.ok:
-            tail.append("repair: archive-qa ingest PATH... --rebuild (the files are read again; nothing else is lost)")
+            tail.append("repair: archive-qa ingest --repair (Chroma and BM25 are rebuilt from the manifest; nothing is lost)")
         return "\n".join([head, *tail])
 
 

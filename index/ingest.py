@@ -19,6 +19,8 @@ from index.manifest import Manifest
 from index.pdf import save_images
 from index.read import ReadError, SourceFile, discover, file_key, read_bytes, source_file
 from index.records import source_articles
+from index.repair import repair as repair_index
+from index.repair import store_broken
 from index.settings import IndexSettings
 from index.store import ChromaStore
 from index.tokenize import tokenize_joined
@@ -43,6 +45,7 @@ class IngestReport:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     in_index: int = 0  # chunks the index holds after the run
+    repairs: list[str] = field(default_factory=list)  # what was rebuilt from the manifest
 
     def add(self, name: str, seconds: float) -> None:
         """Add seconds to the named stage."""
@@ -75,6 +78,7 @@ class IngestReport:
         ]
         if self.stages and self.chunks:
             lines.append("stages (s): " + "  ".join(f"{name} {sec:.1f}" for name, sec in self.stages.items()))
+        lines += [f"repaired: {r}" for r in self.repairs]
         lines += [f"error: {e}" for e in self.errors] + [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -108,7 +112,8 @@ class TokenizerPool:
         if self._pool is None:
             import multiprocessing
 
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=die_with_parent, initargs=(os.getpid(),))
         future: Future[tuple[list[str], float]] = self._pool.submit(tokenize_joined, texts)
         self.sent += 1
         return future.result
@@ -119,6 +124,18 @@ class TokenizerPool:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
         self.active = False
+
+
+def die_with_parent(parent: int) -> None:
+    """Run in a worker: end it when the ingest that started it is gone (killed, even by SIGKILL)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 class Ingestor:
@@ -134,12 +151,20 @@ class Ingestor:
         self.tokenizer = tokenizer or TokenizerPool()
         self._checked = False
 
-    def run(self, paths: list[Path], prune: bool = False, rebuild_all: bool = False) -> IngestReport:
-        """Ingest files and folders; unchanged files are skipped, changed ones replaced."""
+    def run(self, paths: list[Path], prune: bool = False, rebuild_all: bool = False,
+            repair: bool = False) -> IngestReport:
+        """Ingest files and folders; unchanged files are skipped, changed ones replaced.
+
+        A store that cannot be searched (a kill during its write) is rebuilt from the manifest first;
+        ``repair`` also makes Chroma and BM25 agree with the manifest afterwards.
+        """
         started = time.perf_counter()
         report = IngestReport()
         if rebuild_all:
             self._wipe()
+        elif repair or store_broken(self.store) is not None:
+            with report.stage("repair"):
+                report.repairs += self.repair()
         self._checked = False
         files, missing = discover(paths)
         report.errors += [f"{p}: {why}" for p, why in missing]
@@ -159,6 +184,9 @@ class Ingestor:
             self.tokenizer.close()
         if prune:
             self._prune(files, report)
+        if repair:
+            with report.stage("repair"):
+                report.repairs += self.repair()
         if current_generation(self.settings.index_dir) != self.manifest.generation() or not bm25_dir(
             self.settings.index_dir
         ).exists():
@@ -173,6 +201,10 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         report.in_index = self.manifest.counts()["chunks"]
         return report
+
+    def repair(self) -> list[str]:
+        """Rebuild what disagrees with the manifest (Chroma's vectors, BM25); return what was done."""
+        return repair_index(self.settings, self.manifest, self.store, self._embed)
 
     def _bar(self, files: list[Path]):  # type: ignore[no-untyped-def]
         if not self.progress:

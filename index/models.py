@@ -37,7 +37,7 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the article as the JSON object `archive-qa parse` prints."""
-        keys = ("id", "doc_id", "source", "title", "subtitle", "byline", "date", "issue", "page", "text")
+        keys = ("id", "doc_id", "source", "title", "subtitle", "byline", "date", "issue", "page", "paper", "text")
         data = asdict(self)
         out = {key: data[key] for key in keys}
         if self.pdf_page is not None:  # printed on a PDF page: where, and how it was read

@@ -34,10 +34,12 @@ def _services(settings: Settings):  # type: ignore[no-untyped-def]
 
 def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
     """Index files; print the report."""
+    if not args.paths and not args.repair:
+        raise UserError("ingest: give the files or folders to index (or --repair alone)")
     services = _services(settings)
     try:
         report = services.ingestor(progress=sys.stderr.isatty()).run(args.paths, prune=args.prune,
-                                                                       rebuild_all=args.rebuild)
+                                                                       rebuild_all=args.rebuild, repair=args.repair)
     except EmbedderMismatch as exc:
         raise UserError(str(exc)) from exc
     print(report.summary())
