@@ -43,7 +43,7 @@ def _records(news: Path | None, count: int, seed: int) -> list[dict[str, Any]]:
         with news.open(encoding="utf-8") as handle:
             return [json.loads(line) for _, line in zip(range(count), handle, strict=False)]
     rng = random.Random(seed)
-    words = "平湖 新埭镇 乍浦镇 项目 投资 开工 建设 会议 要求 推进 乡村振兴 数字经济 垃圾分类 养老服务 科技创新".split()
+    words = ["平湖", "新埭镇", "乍浦镇", "项目", "投资", "开工", "建设", "会议", "要求", "推进", "乡村振兴", "数字经济", "垃圾分类", "养老服务", "科技创新"]
     return [{"id": f"r{i}", "title": f"{rng.choice(words)}{rng.choice(words)}新进展{i}", "date": "2023-04-07",
              "text": "。".join("".join(rng.choice(words) for _ in range(12)) for _ in range(20)) + "。"}
             for i in range(count)]
@@ -80,12 +80,13 @@ def _workers(marker: str) -> list[int]:
 def trial(n: int, base: Path, records: list[dict[str, Any]], questions: list[str],
           reference: dict[str, dict[str, Any]], duration: dict[str, float], rng: random.Random) -> dict[str, Any]:
     kind = "first" if n % 2 == 0 else "incremental"
-    index, data = base / f"idx{n}", base / f"data{n}"
+    index, data = base / f"idx{n}", base / "data"  # one data path: a file's identity is its path
+    shutil.rmtree(data, ignore_errors=True)
     _write(data, records)
     if kind == "incremental":
         _cli(index, "ingest", str(data / "part0.jsonl"), str(data / "part1.jsonl"))
         _write(data, records, changed=1)
-    delay = rng.uniform(0.05, 1.0) * duration[kind]
+    delay = rng.uniform(0.05, 0.9) * duration[kind]
     process = subprocess.Popen([sys.executable, "-m", "qa.cli", "--index", str(index), "ingest", str(data)],
                                env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
@@ -106,9 +107,11 @@ def trial(n: int, base: Path, records: list[dict[str, Any]], questions: list[str
               "orphan_workers": len(left), "survived": same and again.returncode == 0 and not left}
     if not result["survived"]:
         result["after"] = {k: after[k] for k in ("chroma", "bm25", "ok", "problems")}
+        result["differs"] = [k for k in ("manifest", "chroma", "bm25", "answers") if after[k] != expected[k]]
+        if after["answers"] != expected["answers"]:
+            result["answers"] = [after["answers"], expected["answers"]]
         result["stderr"] = again.stderr[-500:]
     shutil.rmtree(index, ignore_errors=True)
-    shutil.rmtree(data, ignore_errors=True)
     return result
 
 
@@ -127,7 +130,8 @@ def main() -> None:
         base = Path(tmp)
         reference, duration = {}, {}
         for kind in ("first", "incremental"):
-            index, data = base / f"ref-{kind}", base / f"ref-data-{kind}"
+            index, data = base / f"ref-{kind}", base / "data"
+            shutil.rmtree(data, ignore_errors=True)
             _write(data, records)
             if kind == "incremental":
                 _cli(index, "ingest", str(data / "part0.jsonl"), str(data / "part1.jsonl"))
