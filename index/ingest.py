@@ -46,6 +46,7 @@ class IngestReport:
     stages: dict[str, float] = field(default_factory=dict)
     in_index: int = 0  # chunks the index holds after the run
     repairs: list[str] = field(default_factory=list)  # what was rebuilt from the manifest
+    embedded: int = 0  # chunks embedded (a changed file's unchanged chunks are kept as they are)
 
     def add(self, name: str, seconds: float) -> None:
         """Add seconds to the named stage."""
@@ -70,7 +71,8 @@ class IngestReport:
                 f"errors {len(self.errors)})",
                 f"articles: {self.articles}  chunks: {self.chunks}  seconds: {self.seconds:.1f}"
                 + (f"  chunks/s: {self.chunks / self.seconds:.0f}" if self.seconds and self.chunks else "")
-                + f"  in the index: {self.in_index} chunks",
+                + f"  in the index: {self.in_index} chunks"
+                + (f"  (embedded {self.embedded}, the rest unchanged)" if self.embedded < self.chunks else ""),
             ]
         lines = [
             *head,
@@ -246,21 +248,32 @@ class Ingestor:
 
     def _write(self, source: SourceFile, articles: list, chunks: list,  # type: ignore[type-arg]
                report: IngestReport) -> None:
+        """Store a file's chunks. A file indexed before keeps the chunks that did not change (same id, same
+        metadata: same text, same context line): only what changed is embedded, tokenized and written."""
         if not self._checked:
             with report.stage("load embedder"):
                 self.store.check_embedder()
             self._checked = True
-        texts = [c.index_text() for c in chunks]
+        with report.stage("chroma"):
+            stored = self.store.file_metadata(source.key)  # what Chroma holds for this file, crash leftovers too
+        known = self.manifest.chunk_tokens(source.key)
+        kept = {c.id for c in chunks if c.id in known and stored.get(c.id) == c.metadata()}
+        fresh = [c for c in chunks if c.id not in kept]
+        report.embedded += len(fresh)
+        texts = [c.index_text() for c in fresh]
         with report.stage("tokenize"):  # inline: all of it; with the worker: starting it
             pending = self.tokenizer.submit(texts)
         with report.stage("embed"):
             vectors = self._embed(texts)
         with report.stage("chroma"):
-            self.store.delete_file(source.key)
-            self.store.add(chunks, vectors)
+            wanted = {c.id for c in chunks}
+            self.store.delete_ids([cid for cid in stored if cid not in wanted])
+            self.store.add(fresh, vectors)
         with report.stage("tokenize"):  # with the worker: what is left once Chroma has the file
-            tokens, seconds = pending()
+            new_tokens, seconds = pending()
         report.add("tokenizer cpu", seconds)
+        made = dict(zip([c.id for c in fresh], new_tokens, strict=True))
+        tokens = [known[c.id] if c.id in kept else made[c.id] for c in chunks]
         with report.stage("manifest"):
             self.manifest.replace_file(source.key, source.name, source.sha256, articles, chunks, tokens)
 

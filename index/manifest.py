@@ -35,6 +35,10 @@ class Manifest:
         rows = self._read("SELECT sha256 FROM files WHERE key = ?", [key])
         return rows[0][0] if rows else None
 
+    def chunk_tokens(self, key: str) -> dict[str, str]:
+        """Return the joined tokens of a file's chunks, by chunk id."""
+        return {str(cid): str(tokens) for cid, tokens in self._read("SELECT id, tokens FROM chunks WHERE file = ?", [key])}
+
     def keys(self) -> list[str]:
         """Return the keys of all indexed files."""
         return [row[0] for row in self._read("SELECT key FROM files", [])]

@@ -123,6 +123,16 @@ class ChromaStore:
         """Remove every chunk that came from one file."""
         self.collection.delete(where={"file": file_key})
 
+    def file_metadata(self, file_key: str) -> dict[str, dict[str, Any]]:
+        """Return the metadata of every chunk stored for one file, by chunk id."""
+        got = self.collection.get(where={"file": file_key}, include=["metadatas"])
+        return {cid: dict(meta or {}) for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)}
+
+    def delete_ids(self, ids: list[str]) -> None:
+        """Remove chunks by id."""
+        for start in range(0, len(ids), BATCH):
+            self.collection.delete(ids=ids[start : start + BATCH])
+
     def reopen(self) -> None:
         """Drop this process's view of the embedded store and read it afresh from disk.
 

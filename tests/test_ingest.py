@@ -228,7 +228,9 @@ def test_check_reports_what_each_part_lacks_or_holds_extra(settings: Settings, t
     shutil.rmtree(lexical.bm25_dir(settings.index_dir) / f"gen-{lexical.current_generation(settings.index_dir)}")
     assert main(["--index", index, "check"]) == 1
     out = capsys.readouterr().out
-    assert "BM25 generation" in out and "unreadable" in out and "--rebuild" in out
+    assert "BM25 generation" in out and "unreadable" in out and "--repair" in out
+    assert main(["--index", index, "ingest", "--repair"]) == 0 and "repaired:" in capsys.readouterr().out
+    assert main(["--index", index, "check"]) == 0
 
 
 def test_a_damaged_byte_keeps_the_page_and_says_so(settings: Settings, tmp_path: Path) -> None:
@@ -240,3 +242,22 @@ def test_a_damaged_byte_keeps_the_page_and_says_so(settings: Settings, tmp_path:
     report = services.ingestor().run([tmp_path / "damaged.txt"])
     assert report.indexed == 1 and report.errors == [] and services.store.count() > 0
     assert any("damaged.txt" in w and "damaged byte" in w for w in report.warnings)
+
+
+def test_a_changed_record_costs_that_record_not_the_file(settings: Settings, tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "news.jsonl"
+    records = [{"id": f"n{i}", "title": f"新闻{i}", "date": "2023-04-07", "text": f"第{i}篇报道。" * 80} for i in range(40)]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    first = build_services(settings).ingestor().run([path])
+    records[7]["text"] += "（更正）"
+    records[9]["title"] = "新闻九（标题更正）"  # same text, new title: its context line changes, so it is embedded again
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    services = build_services(settings)
+    again = services.ingestor().run([path])
+    per_record = first.chunks // 40
+    assert again.indexed == 1 and again.embedded == 2 * per_record < first.embedded
+    assert services.manifest.counts()["chunks"] == first.chunks
+    stored = services.store.collection.get(where={"file": str(path.resolve())}, include=["metadatas"])
+    assert len(stored["ids"]) == first.chunks and any(m.get("title") == "新闻九（标题更正）" for m in stored["metadatas"])
