@@ -128,6 +128,14 @@ class TokenizerPool:
         self.active = False
 
 
+def _size(path: Path) -> int:
+    """A file's size; 0 for one gone since it was found (its read reports that)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def die_with_parent(parent: int) -> None:
     """Run in a worker: end it when the ingest that started it is gone (killed, even by SIGKILL)."""
     import threading
@@ -171,7 +179,7 @@ class Ingestor:
         files, missing = discover(paths)
         report.errors += [f"{p}: {why}" for p, why in missing]
         report.files = len(files)
-        self.tokenizer.open(sum(path.stat().st_size for path in files))
+        self.tokenizer.open(sum(_size(path) for path in files))
         bar = self._bar(files)
         try:
             for path in bar:

@@ -229,11 +229,6 @@ def _engine() -> Any:
         return _OCR
 
 
-def _wide(ch: str) -> bool:
-    """A square character: Chinese, not punctuation (whose box is narrower than its advance)."""
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 def _blank_runs(image: Any, xs: tuple[int, int], ys: tuple[int, int], pitch: float) -> list[float]:
     """The middles of blank stretches wider than a character and a quarter across a line's band (gutters).
 

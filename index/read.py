@@ -177,6 +177,8 @@ def _record_problem(record: Any) -> str | None:
         return "not a JSON object"
     if record.get("id") in (None, ""):
         return "missing 'id'"
+    if isinstance(record["id"], bool) or not isinstance(record["id"], str | int):
+        return f"'id' must be text or a number, not {type(record['id']).__name__}"
     if not isinstance(record.get("text"), str) or not record["text"].strip():
         return "missing or empty 'text'"
     return None

@@ -42,11 +42,12 @@ def test_binary_and_empty_files_are_refused_by_name(tmp_path: Path) -> None:
 def test_discover_recurses_and_reports_unsupported(tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "p.md").write_text("x", encoding="utf-8")
-    (tmp_path / "a" / "skip.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a" / "page.pdf").write_bytes(b"%PDF")  # PDFs in folders are found, not skipped
+    (tmp_path / "a" / "skip.docx").write_bytes(b"x")
     other = tmp_path / "notes.docx"
     other.write_bytes(b"x")
     found, errors = discover([tmp_path / "a", other, tmp_path / "missing.txt"])
-    assert [p.name for p in found] == ["p.md"]
+    assert [p.name for p in found] == ["p.md", "page.pdf"]
     assert {p.name for p, _ in errors} == {"notes.docx", "missing.txt"}
 
 
@@ -58,3 +59,24 @@ def test_bad_jsonl_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
     assert [r["id"] for r in records] == ["a"]
     assert source.problems[0].startswith("docs.jsonl:2:")
     assert "missing or empty 'text'" in source.problems[1]
+
+
+def test_a_symlink_loop_a_vanished_file_and_junk_beside_a_good_page(tmp_path: Path) -> None:
+    from index.ingest import Ingestor
+    from qa.services import build_services
+    from qa.settings import Settings
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "back").symlink_to(folder, target_is_directory=True)  # a loop
+    (folder / "good.txt").write_text("## 好稿件\n\n本报讯 这是一篇正常的报道，用来确认同批次的好文件照常入库。\n", encoding="utf-8")
+    (folder / "gone.txt").write_text("## 将被删除\n\n本报讯 这个文件在入库前消失。\n", encoding="utf-8")
+    (folder / "junk.jsonl").write_text('{"id": "a", "text": 3}\nnot json\n{"id": ["x"], "text": "y"}\n', encoding="utf-8")
+    files, _ = discover([folder])
+    assert sorted(p.name for p in files) == ["gone.txt", "good.txt", "junk.jsonl"]  # the loop is not followed
+    (folder / "gone.txt").unlink()  # vanishes between discovery and reading
+    ingestor: Ingestor = build_services(Settings(index_dir=tmp_path / "idx", embedding_model="hash")).ingestor()
+    report = ingestor.run(files)
+    text = "\n".join(report.errors + report.warnings)
+    assert "gone.txt" in text and "junk.jsonl:1" in text and "junk.jsonl:2" in text and "junk.jsonl:3" in text
+    assert report.indexed == 1 and report.articles == 1
