@@ -107,6 +107,7 @@ def _first(text: str) -> str:
     "“红旗生活”志愿服务队目前大约有多少人？",  # a quoted name said elsewhere in the article, not where the figure is
     "鑫海二号通信卫星是由谁设计的？",  # a numbered sibling
     "背斑雀鲷体长可达多少厘米？",  # a sibling species: the name differs in its first characters
+    "仲旭东主持召开的市政府常务会议是第几次？",  # a person the archive knows, but not from that meeting
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -125,6 +126,13 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
     assert answer.found and expected in _first(answer.text)
+
+
+def test_a_pronoun_with_nothing_before_it_is_asked_back(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("它是什么时候揭牌的？")
+    assert not answer.found and answer.text.startswith("问题里的“它”指什么")
+    followed, _ = answerer.answer("它是什么时候揭牌的？", history=[("新仓镇首家民营研究院叫什么？", "领智产业技术研究院")])
+    assert followed.found
 
 
 def test_folding_and_question_reading() -> None:

@@ -131,7 +131,8 @@ class Gate:
         title = fold(passage.meta.get("title") or "")
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
-        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text)
+        rare_ok = all(self._found_name(t, whole) for t in [*self.rare, *self.question.people]) \
+            and self._places_found(whole, passage.text)
         titled = self.coverage(title) if title else 0.0
         # a name the question quotes is asked about where it is said (or just before), or it is what the article
         opening = title + "".join(folded[:1])  # is about (its title or first sentence)

@@ -115,6 +115,7 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
     listing: bool = False
     previous: str | None = None
+    clarify: str | None = None  # the question cannot be understood alone: what to ask the reader instead
 
     @property
     def relevant(self) -> bool:

@@ -30,7 +30,8 @@ VARIANTS: tuple[tuple[str, str], ...] = (
 # Words about the archive itself, not the subject: a report need not say them.
 META_WORDS = frozenset(["报道", "出现", "出现过", "提到", "提及", "新闻", "文章", "档案", "报纸", "报上", "里", "中", "过",
                         "请问", "一下", "告诉", "知道", "我", "想", "问", "都", "曾经", "有没有", "是不是", "时候", "名字",
-                        "叫", "叫作", "叫做", "可以", "有着", "称为", "又", "曾", "被", "会", "能", "要", "主要", "一些"])
+                        "叫", "叫作", "叫做", "可以", "有着", "称为", "又", "曾", "被", "会", "能", "要", "主要", "一些",
+                        "它", "它们", "他", "他们", "她", "她们", "其", "该", "此", "这个", "那个", "这些", "那些"])
 # Nouns that name the kind of thing asked (特点, 影响): a report states the thing without the word.
 ASK_NOUNS = frozenset(["内容", "特点", "特性", "特征", "优势", "影响", "作用", "意义", "方面", "情况", "方式", "类型", "样子",
                        "地方", "原因", "目的", "措施", "办法", "结果", "功能", "用途", "身份", "职务", "态度", "看法", "比例",
@@ -133,6 +134,7 @@ class Question:
     places: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # what the question quotes (“红巢生活”, 《唐文粹》): found whole or not at all
+    people: list[str] = field(default_factory=list)  # people it names (周军波): the passage must name them too
 
     @property
     def needs_focus(self) -> bool:
@@ -144,25 +146,32 @@ def read_question(text: str, context: str = "") -> Question:
     """Read a question; ``context`` holds words carried from earlier turns (they locate, never decide)."""
     folded = fold(text)
     kind = next((name for name, pattern in _KINDS if pattern.search(text)), None)
+    places, people = _names(text)
     own = [w for w in question_words(text) if not ASKING.search(w) and w not in META_WORDS]
-    carried = [w for w in question_words(context) if w not in own and not ASKING.search(w)] if context else []
+    carried = [w for w in question_words(context) if w not in own and not ASKING.search(w) and w not in META_WORDS] \
+        if context else []
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)),
-        places=_places(text), names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2],
+        places=places, people=people, names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2],
     )
 
 
-def _places(text: str) -> list[str]:
-    """Place names the question is about (平湖, 新埭镇): a passage about another place does not answer it."""
+def _names(text: str) -> tuple[list[str], list[str]]:
+    """Place names (平湖, 新埭镇) and people's names (周军波) the question is about: a passage about another
+    place, or that does not name the person, does not answer it."""
     import jieba.posseg
 
-    found = []
+    places, people = [], []
     for piece in jieba.posseg.lcut(text):
         word = piece.word
-        if len(word) >= 2 and word not in _GENERIC_PLACES and (piece.flag == "ns" or _PLACE_NAME.match(word)):
-            found.append(fold(word))
-    return found
+        if len(word) < 2:
+            continue
+        if word not in _GENERIC_PLACES and (piece.flag == "ns" or _PLACE_NAME.match(word)):
+            places.append(fold(word))
+        elif piece.flag in ("nr", "nrfg", "nrt"):
+            people.append(fold(word))
+    return places, people
 
 
 def _focus(text: str, own: list[str], reach: int = 3) -> set[str]:

@@ -16,13 +16,15 @@ from qa.answer.extract import FRAMING, day_listing, extract
 from qa.answer.gate import Gate
 from qa.answer.model import NOT_FOUND, Answer, Plan, cite, finish, listed
 from qa.answer.question import YEAR, Question, read_question
-from qa.followup import standalone
+from qa.followup import SHORT, standalone
 from qa.llm import LLM
+from qa.relevance import question_words
 from qa.rerank import Reranker
 from qa.retrieve import Filters, Passage, Retriever
 
 log = logging.getLogger(__name__)
 
+_DANGLING = re.compile(r"^(它们|他们|她们|它|他|她|该|这个|那个|这家|这项|这位|此)")
 _ISSUE_Q = re.compile(r"(报纸|报上|当天|那天|这一天|这天|头版|版面).*(哪些|什么)|(报道|刊登|刊发|登)了(哪些|什么)|有哪些(新闻|报道|文章)")
 ISSUE_LIST_MAX = 20
 
@@ -52,6 +54,10 @@ class Answerer:
         k = k or self.k
         timings: dict[str, float] = {}
         degraded: list[str] = []
+        if not history and (dangling := _DANGLING.match(question)) and len(question_words(question)) <= SHORT + 1:
+            # "它是什么时候签约的？" with nothing before it: no archive text can say what "它" is
+            return Plan(question, [], read_question(question), timings=timings,
+                        clarify=f"问题里的“{dangling.group(0)}”指什么？请写出具体的名称再问一次。")
         query = self._standalone(question, history or [], degraded)
         asked = read_question(question, context=query if query != question else "")
         previous = history[-1][1] if history else None
@@ -135,7 +141,7 @@ class Answerer:
         plan = self.plan(question, k, filters, history)
         if not plan.relevant:
             yield {"event": "sources", "citations": []}
-            answer = Answer(NOT_FOUND, False)
+            answer = Answer(plan.clarify or NOT_FOUND, False)
             yield {"event": "token", "text": answer.text}
             yield {"event": "answer", "answer": self._stamp(answer, plan, started).to_dict()}
             return
@@ -157,6 +163,8 @@ class Answerer:
         yield {"event": "answer", "answer": self._stamp(answer, plan, started).to_dict()}
 
     def _respond(self, plan: Plan) -> Answer:
+        if plan.clarify:
+            return Answer(plan.clarify, False)
         if not plan.relevant:
             return Answer(NOT_FOUND, False)
         if plan.listing or self.llm is None:
