@@ -77,6 +77,7 @@ class Gate:
         # places are checked on their own (the paper's city may be called 我市)
         self.focus = {fold(w) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling} - set(question.places)
         self.sharp = self.terms
+        self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
@@ -118,6 +119,11 @@ class Gate:
         found: list[Candidate] = []
         texts = [fold(p.text) for p in passages[:depth]]
         self.sharp = self.sharpened([t for text in texts for t in re.split(r"[。！？；]", text)])
+        # the people named are looked for in every retrieved part of a passage's article, not its chunk alone
+        self.articles = {}
+        for passage in passages:
+            key = str(passage.meta.get("article_id") or passage.chunk_id)
+            self.articles[key] = self.articles.get(key, fold(passage.meta.get("title") or "")) + fold(passage.text)
         for rank, passage in enumerate(passages[:depth]):
             found.extend(self._sentences(rank, passage, _prior(passages, rank)))
         return sorted(found, key=lambda c: (-c.score, c.rank, c.start))
@@ -131,8 +137,9 @@ class Gate:
         title = fold(passage.meta.get("title") or "")
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
-        rare_ok = all(self._found_name(t, whole) for t in [*self.rare, *self.question.people]) \
-            and self._places_found(whole, passage.text)
+        article = self.articles.get(str(passage.meta.get("article_id") or passage.chunk_id), whole)
+        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text) \
+            and all(self._found_name(name, article) for name in self.question.people)
         titled = self.coverage(title) if title else 0.0
         # a name the question quotes is asked about where it is said (or just before), or it is what the article
         opening = title + "".join(folded[:1])  # is about (its title or first sentence)
