@@ -11,14 +11,27 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from index.chunk import chunk_article
 from index.embed import HASH_PREFIX, Embedder
 from index.lexical import bm25_dir, current_generation, rebuild
-from index.manifest import Manifest
+from index.manifest import FileWriter, Manifest
+from index.models import Article, Chunk
 from index.pdf import save_images
-from index.read import ReadError, SourceFile, discover, file_key, read_bytes, source_file
-from index.records import source_articles
+from index.read import (
+    RECORD_SUFFIXES,
+    ReadError,
+    SourceFile,
+    discover,
+    file_key,
+    file_sha,
+    iter_records,
+    read_bytes,
+    record_lines,
+    source_file,
+)
+from index.records import record_article, source_articles
 from index.repair import repair as repair_index
 from index.repair import store_broken
 from index.settings import IndexSettings
@@ -128,6 +141,25 @@ class TokenizerPool:
         self.active = False
 
 
+STREAM_BYTES = 16_000_000  # record files this large are read and stored a batch at a time
+RECORD_BATCH = 2000
+
+
+class _Empty(Exception):
+    """A file that gave no chunk: nothing is recorded for it."""
+
+
+def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _size(path: Path) -> int:
     """A file's size; 0 for one gone since it was found (its read reports that)."""
     try:
@@ -224,47 +256,82 @@ class Ingestor:
         return tqdm(files, desc="files", unit="file")
 
     def _ingest_file(self, path: Path, report: IngestReport) -> None:
+        streamed = path.suffix.lower() in RECORD_SUFFIXES and _size(path) >= STREAM_BYTES
         try:
             with report.stage("read"):
-                data, sha = read_bytes(path)
+                if streamed:  # a large record file is read a batch of lines at a time: memory stays bounded
+                    data, sha = b"", file_sha(path)
+                else:
+                    data, sha = read_bytes(path)
                 if self.manifest.sha(file_key(path)) == sha:  # unchanged: not even decoded
                     report.unchanged += 1
                     return
-                source = source_file(path, data, sha)
+                source = SourceFile(path, sha, "", "utf-8") if streamed else source_file(path, data, sha)
         except ReadError as exc:
             report.errors.append(f"{path}: {exc}")
             return
         pages: list = []  # type: ignore[type-arg]
-        with report.stage("parse"):
-            try:
-                articles = source_articles(source, self.settings.paper_name or None, data, pages)
-            except ReadError as exc:
-                report.errors.append(f"{path}: {exc}")
-                return
+        if streamed:
+            records = iter_records(source, record_lines(source))
+            batches: Iterator[list[Article]] = (
+                [record_article(r, source) for r in batch] for batch in _batched(records, RECORD_BATCH))
+        else:
+            with report.stage("parse"):
+                try:
+                    batches = iter([source_articles(source, self.settings.paper_name or None, data, pages)])
+                except ReadError as exc:
+                    report.errors.append(f"{path}: {exc}")
+                    return
+        with report.stage("page images"):
+            save_images(self.settings.index_dir, source.key, pages)
+        articles, chunks = self._store(source, batches, report)
         report.warnings += source.problems
-        with report.stage("chunk"):
-            chunks = [c for a in articles for c in chunk_article(a, self.settings.chunk_size, self.settings.chunk_max)]
         if not chunks:
             report.errors.append(f"{path}: no article text found")
             return
-        with report.stage("page images"):
-            save_images(self.settings.index_dir, source.key, pages)
-        self._write(source, articles, chunks, report)
         report.indexed += 1
-        report.articles += len(articles)
-        report.chunks += len(chunks)
+        report.articles += articles
+        report.chunks += chunks
 
-    def _write(self, source: SourceFile, articles: list, chunks: list,  # type: ignore[type-arg]
-               report: IngestReport) -> None:
-        """Store a file's chunks. A file indexed before keeps the chunks that did not change (same id, same
-        metadata: same text, same context line): only what changed is embedded, tokenized and written."""
+    def _store(self, source: SourceFile, batches: Iterator[list[Article]], report: IngestReport) -> tuple[int, int]:
+        """Store a file's articles, a batch at a time, in one manifest transaction; return (articles, chunks).
+
+        Chunks that did not change (same id, same metadata: same text, same context line) keep their vectors
+        and tokens: only what changed is embedded, tokenized and written; Chroma's chunks of the file that
+        are not written again (an old version, a crash's leftovers) are deleted at the end. Nothing is
+        recorded for a file without chunks.
+        """
+        wanted: set[str] = set()
+        articles = 0
+        try:
+            with self.manifest.writing(source.key) as writer:
+                for batch in batches:
+                    with report.stage("chunk"):
+                        chunks = [c for a in batch for c in
+                                  chunk_article(a, self.settings.chunk_size, self.settings.chunk_max)]
+                    if chunks:
+                        self._write(batch, chunks, writer, report)
+                    articles += len(batch)
+                    wanted.update(c.id for c in chunks)
+                if not wanted:
+                    raise _Empty
+                with report.stage("chroma"):
+                    self.store.delete_ids(sorted(self.store.file_ids(source.key) - wanted))
+                writer.finish(source.name, source.sha256, articles, wanted)
+        except _Empty:
+            return articles, 0
+        return articles, len(wanted)
+
+    def _write(self, articles: list[Article], chunks: list[Chunk], writer: FileWriter, report: IngestReport) -> None:
+        """Embed, tokenize and write the chunks of a batch that are new or changed; record all in the manifest."""
         if not self._checked:
             with report.stage("load embedder"):
                 self.store.check_embedder()
             self._checked = True
+        ids = [c.id for c in chunks]
         with report.stage("chroma"):
-            stored = self.store.file_metadata(source.key)  # what Chroma holds for this file, crash leftovers too
-        known = self.manifest.chunk_tokens(source.key)
+            stored = self.store.metadata(ids)
+        known = writer.tokens(ids)
         kept = {c.id for c in chunks if c.id in known and stored.get(c.id) == c.metadata()}
         fresh = [c for c in chunks if c.id not in kept]
         report.embedded += len(fresh)
@@ -274,16 +341,13 @@ class Ingestor:
         with report.stage("embed"):
             vectors = self._embed(texts)
         with report.stage("chroma"):
-            wanted = {c.id for c in chunks}
-            self.store.delete_ids([cid for cid in stored if cid not in wanted])
             self.store.add(fresh, vectors)
-        with report.stage("tokenize"):  # with the worker: what is left once Chroma has the file
+        with report.stage("tokenize"):  # with the worker: what is left once Chroma has the batch
             new_tokens, seconds = pending()
         report.add("tokenizer cpu", seconds)
         made = dict(zip([c.id for c in fresh], new_tokens, strict=True))
-        tokens = [known[c.id] if c.id in kept else made[c.id] for c in chunks]
         with report.stage("manifest"):
-            self.manifest.replace_file(source.key, source.name, source.sha256, articles, chunks, tokens)
+            writer.add(articles, chunks, [known[c.id] if c.id in kept else made[c.id] for c in chunks])
 
     def _embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
         import numpy as np

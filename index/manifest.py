@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,52 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file);
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 """
+
+
+class FileWriter:
+    """Writes one file's articles and chunks inside the manifest's open transaction."""
+
+    def __init__(self, db: sqlite3.Connection, key: str) -> None:
+        self.db = db
+        self.key = key
+        self.finished = False
+        self.article_ids: set[str] = set()
+
+    def tokens(self, ids: list[str]) -> dict[str, str]:
+        """The joined tokens the manifest holds for chunks of this file, by id."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            found.update(self.db.execute(
+                f"SELECT id, tokens FROM chunks WHERE file = ? AND id IN ({','.join('?' * len(part))})",
+                [self.key, *part],
+            ).fetchall())
+        return found
+
+    def add(self, articles: list[Article], chunks: list[Chunk], tokens: list[str]) -> None:
+        """Write articles and chunks (replacing rows with the same ids)."""
+        self.article_ids.update(a.id for a in articles)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
+            [(a.id, self.key, json.dumps(a.stored(), ensure_ascii=False)) for a in articles],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?)",
+            [(c.id, self.key, t, date_to_int(c.article.date) or 0, c.article.source)
+             for c, t in zip(chunks, tokens, strict=True)],
+        )
+
+    def finish(self, name: str, sha: str, articles: int, chunk_ids: set[str]) -> None:
+        """Drop this file's rows that were not written again, and record the file."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (id TEXT PRIMARY KEY)")
+        for table, ids in (("chunks", chunk_ids), ("articles", self.article_ids)):
+            self.db.execute("DELETE FROM kept")
+            self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", [(i,) for i in ids])
+            self.db.execute(f"DELETE FROM {table} WHERE file = ? AND id NOT IN (SELECT id FROM kept)", (self.key,))
+        self.db.execute("DELETE FROM kept")
+        self.db.execute("DELETE FROM files WHERE key = ?", (self.key,))
+        self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (self.key, name, sha, articles, len(chunk_ids)))
+        self.finished = True
 
 
 class Manifest:
@@ -35,29 +82,19 @@ class Manifest:
         rows = self._read("SELECT sha256 FROM files WHERE key = ?", [key])
         return rows[0][0] if rows else None
 
-    def chunk_tokens(self, key: str) -> dict[str, str]:
-        """Return the joined tokens of a file's chunks, by chunk id."""
-        return {str(cid): str(tokens) for cid, tokens in self._read("SELECT id, tokens FROM chunks WHERE file = ?", [key])}
-
     def keys(self) -> list[str]:
         """Return the keys of all indexed files."""
         return [row[0] for row in self._read("SELECT key FROM files", [])]
 
-    def replace_file(self, key: str, name: str, sha: str, articles: list[Article], chunks: list[Chunk],
-                     tokens: list[str]) -> None:
-        """Record a file's new articles and chunks (tokens joined by spaces) in one transaction."""
+    @contextmanager
+    def writing(self, key: str) -> Iterator[FileWriter]:
+        """A file's new rows, written part by part in one transaction: the old rows stay readable to the writer
+        (``tokens``) until ``finish`` drops those not written again. Nothing is committed unless it finishes."""
         with self.db:
-            self._delete(key)
-            self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (key, name, sha, len(articles), len(chunks)))
-            self.db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
-                [(a.id, key, json.dumps(a.to_dict(), ensure_ascii=False)) for a in articles],
-            )
-            self.db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?)",
-                [(c.id, key, t, date_to_int(c.article.date) or 0, c.article.source)
-                 for c, t in zip(chunks, tokens, strict=True)],
-            )
+            writer = FileWriter(self.db, key)
+            yield writer
+            if not writer.finished:
+                raise RuntimeError(f"the manifest rows of {key} were not finished")
             self._bump()
 
     def remove_file(self, key: str) -> None:

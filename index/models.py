@@ -37,12 +37,16 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the article as the JSON object `archive-qa parse` prints."""
-        keys = ("id", "doc_id", "source", "title", "subtitle", "byline", "date", "issue", "page", "paper", "text")
+        keys = ("id", "doc_id", "source", "title", "subtitle", "byline", "date", "issue", "page", "text")
         data = asdict(self)
         out = {key: data[key] for key in keys}
         if self.pdf_page is not None:  # printed on a PDF page: where, and how it was read
             out.update(pdf_page=self.pdf_page, ocr=self.ocr, region=self.region)
         return out
+
+    def stored(self) -> dict[str, Any]:
+        """Return what the manifest keeps of the article: enough to chunk it again exactly (its paper too)."""
+        return {**self.to_dict(), "paper": self.paper}
 
 
 @dataclass

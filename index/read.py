@@ -6,7 +6,7 @@ import codecs
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,12 +146,12 @@ def read_file(path: Path) -> SourceFile:
     return source_file(path, *read_bytes(path))
 
 
-def iter_records(source: SourceFile) -> Iterator[dict[str, Any]]:
-    """Yield the JSONL records of a file; bad lines, and records repeating an earlier one's id, are noted in
-    ``source.problems`` and skipped (the first record with an id is the one indexed)."""
-    seen: dict[str, int] = {}
-    lines = source.text.splitlines()
-    for number, line in enumerate(lines, start=1):
+def iter_records(source: SourceFile, lines: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Yield the JSONL records of a file (its text, or ``lines`` read from it as they come); bad lines, and
+    records repeating an earlier one's id, are noted in ``source.problems`` and skipped (the first record with
+    an id is the one indexed)."""
+    seen: dict[str, tuple[int, int]] = {}  # id -> (line number, hash of the line)
+    for number, line in enumerate(source.text.splitlines() if lines is None else lines, start=1):
         if not line.strip():
             continue
         try:
@@ -165,11 +165,36 @@ def iter_records(source: SourceFile) -> Iterator[dict[str, Any]]:
             continue
         key = str(record["id"])
         if key in seen:
-            same = "repeats" if line.strip() == lines[seen[key] - 1].strip() else "reuses the id of"
-            source.problems.append(f"{source.name}:{number}: record {key!r} {same} line {seen[key]}; skipped")
+            same = "repeats" if hash(line.strip()) == seen[key][1] else "reuses the id of"
+            source.problems.append(f"{source.name}:{number}: record {key!r} {same} line {seen[key][0]}; skipped")
             continue
-        seen[key] = number
+        seen[key] = (number, hash(line.strip()))
         yield record
+
+
+def record_lines(source: SourceFile) -> Iterator[str]:
+    """The lines of a large JSONL file, read and decoded one at a time (JSON is UTF-8); a line with damaged
+    bytes is kept with them replaced, and noted."""
+    with source.path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode("utf-8", errors="replace")
+                source.problems.append(f"{source.name}:{number}: damaged UTF-8 bytes replaced by U+FFFD")
+            yield line.lstrip("\ufeff") if number == 1 else line
+
+
+def file_sha(path: Path) -> str:
+    """The sha256 of a file, read a megabyte at a time; raise ReadError."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror}") from exc
+    return digest.hexdigest()
 
 
 def _record_problem(record: Any) -> str | None:

@@ -123,10 +123,17 @@ class ChromaStore:
         """Remove every chunk that came from one file."""
         self.collection.delete(where={"file": file_key})
 
-    def file_metadata(self, file_key: str) -> dict[str, dict[str, Any]]:
-        """Return the metadata of every chunk stored for one file, by chunk id."""
-        got = self.collection.get(where={"file": file_key}, include=["metadatas"])
-        return {cid: dict(meta or {}) for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)}
+    def metadata(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Return the metadata of the chunks stored under these ids, by chunk id."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), BATCH):
+            got = self.collection.get(ids=ids[start : start + BATCH], include=["metadatas"])
+            found.update({cid: dict(meta or {}) for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)})
+        return found
+
+    def file_ids(self, file_key: str) -> set[str]:
+        """Return the ids of every chunk stored for one file (crash leftovers included)."""
+        return set(self.collection.get(where={"file": file_key}, include=[])["ids"])
 
     def delete_ids(self, ids: list[str]) -> None:
         """Remove chunks by id."""

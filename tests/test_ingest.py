@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.ingest import Ingestor, TokenizerPool
-from index.manifest import Manifest
+from index.manifest import FileWriter
 from index.store import EmbedderMismatch
 from qa.services import build_services
 from qa.settings import Settings
@@ -66,7 +66,7 @@ def test_interrupted_ingest_is_completed_without_duplicates(
 ) -> None:
     pages = _copy_seeds(tmp_path)
     services = build_services(settings)
-    real = Manifest.replace_file
+    real = FileWriter.finish
     calls = {"n": 0}
 
     def dies_on_third(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -75,10 +75,10 @@ def test_interrupted_ingest_is_completed_without_duplicates(
             raise KeyboardInterrupt  # the process is killed after Chroma took the chunks
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Manifest, "replace_file", dies_on_third)
+    monkeypatch.setattr(FileWriter, "finish", dies_on_third)
     with pytest.raises(KeyboardInterrupt):
         services.ingestor().run([pages])
-    monkeypatch.setattr(Manifest, "replace_file", real)
+    monkeypatch.setattr(FileWriter, "finish", real)
     resumed = build_services(settings)
     report = resumed.ingestor().run([pages])
     assert report.indexed == 3 and report.unchanged == 2
@@ -261,3 +261,29 @@ def test_a_changed_record_costs_that_record_not_the_file(settings: Settings, tmp
     assert services.manifest.counts()["chunks"] == first.chunks
     stored = services.store.collection.get(where={"file": str(path.resolve())}, include=["metadatas"])
     assert len(stored["ids"]) == first.chunks and any(m.get("title") == "新闻九（标题更正）" for m in stored["metadatas"])
+
+
+def test_a_large_record_file_is_stored_in_batches_as_if_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import index.ingest as ingest_module
+
+    path = tmp_path / "news.jsonl"
+    lines = [json.dumps({"id": f"n{i}", "title": f"新闻{i}", "date": "2023-04-07", "text": f"第{i}篇报道的正文。" * 60},
+                        ensure_ascii=False) for i in range(30)]
+    lines[5] = lines[4]  # a repeated line
+    lines.insert(9, "not json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def ingest(index: str, stream: bool) -> tuple[list[tuple[str, str]], list[str]]:
+        monkeypatch.setattr(ingest_module, "STREAM_BYTES", 0 if stream else 10**12)
+        monkeypatch.setattr(ingest_module, "RECORD_BATCH", 7)
+        services = build_services(Settings(index_dir=tmp_path / index, embedding_model="hash"))
+        report = services.ingestor().run([path])
+        rows = services.manifest.db.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
+        assert services.store.count() == len(rows)
+        return rows, report.warnings
+
+    whole, whole_notes = ingest("whole", stream=False)
+    streamed, streamed_notes = ingest("streamed", stream=True)
+    assert streamed == whole and streamed_notes == whole_notes and len(whole_notes) == 2
