@@ -53,7 +53,8 @@ def build(root: Path, big_mb: int) -> dict[str, Path]:
             out.write(line)
             written += len(line.encode())
             i += 1
-    (case("million_char_line") / "line.txt").write_text("## 一行很长的版面\n\n" + SENTENCE * 25_000, encoding="utf-8")
+    line = "".join(f"平湖市今年以来全力推进乡村振兴，第{i}批累计完成投资{i}亿元。" for i in range(32_000))
+    (case("million_char_line") / "line.txt").write_text("## 一行很长的版面\n\n" + line, encoding="utf-8")
     (case("five_mb_record") / "record.jsonl").write_text(_record(0, 1_700_000) + "\n", encoding="utf-8")
     many = case("five_thousand_files")
     for i in range(5000):

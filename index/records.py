@@ -9,6 +9,8 @@ from index.models import Article, stable_id
 from index.parse import parse_page
 from index.read import ReadError, SourceFile, iter_records
 
+HUGE_ARTICLE = 200_000  # characters: far beyond any printed article
+
 
 def record_article(record: dict[str, Any], source: SourceFile) -> Article:
     """Turn one record into an article; the record's id becomes the doc_id."""
@@ -57,6 +59,9 @@ def source_articles(source: SourceFile, paper: str | None = None, data: bytes | 
             continue
         article.file = source.key
         article.paper = edition(article.paper, paper)
+        if len(article.text) > HUGE_ARTICLE:
+            source.problems.append(f"{source.name}: an article of {len(article.text):,} characters (a page without "
+                                   "line breaks or headlines?); indexed as one article")
         seen.add(article.id)
         articles.append(article)
     return articles
