@@ -16,6 +16,7 @@ RECORD_SUFFIXES = {".jsonl"}
 PDF_SUFFIXES = {".pdf"}
 SUFFIXES = PAGE_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES
 # control characters other than \t \n \f \r, and the private use area: a wrong guess at the encoding
+_NEWS_CHARS = re.compile(r"[\x20-\x7e\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u2027\u25a0-\u25ff]")  # what a page prints
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 
 
@@ -77,6 +78,9 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16"), "utf-16"
     if b"\x00" in data:
+        for encoding in ("utf-16-le", "utf-16-be"):  # UTF-16 without its BOM: NUL bytes, yet text
+            if len(data) % 2 == 0 and (text := _utf16(data, encoding)) is not None:
+                return text, f"{encoding} (no BOM)"
         raise ReadError("binary file (contains NUL bytes)")
     try:
         text = data.decode("utf-8")
@@ -96,6 +100,15 @@ def decode(data: bytes) -> tuple[str, str]:
         if _looks_like_text(text):
             return text, encoding
     raise ReadError("unknown encoding (not UTF-8, UTF-16 with BOM or GB18030/GBK)")
+
+
+def _utf16(data: bytes, encoding: str) -> str | None:
+    """The text, when the bytes read as UTF-16 in this byte order give Chinese or plain text and nothing odd."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _looks_like_text(text) and len(_NEWS_CHARS.findall(text)) >= 0.9 * len(text) else None
 
 
 def _strict(data: bytes, encoding: str) -> str:

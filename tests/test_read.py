@@ -19,8 +19,10 @@ PAGE = "2023年4月7日◆星期五\n\n本报讯 平湖举行会议。\n"
         lambda t: t.encode("utf-16"),
         lambda t: t.encode("gb18030"),
         lambda t: t.encode("gbk"),
+        lambda t: t.encode("utf-16-le"),
+        lambda t: t.encode("utf-16-be"),
     ],
-    ids=["utf8", "utf8-bom", "utf16-bom", "gb18030", "gbk"],
+    ids=["utf8", "utf8-bom", "utf16-bom", "gb18030", "gbk", "utf16le-no-bom", "utf16be-no-bom"],
 )
 def test_encodings_decode_to_the_same_text(tmp_path: Path, encode) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "page.txt"
@@ -33,6 +35,9 @@ def test_binary_and_empty_files_are_refused_by_name(tmp_path: Path) -> None:
     binary.write_bytes(bytes(range(256)) * 4)
     empty = tmp_path / "empty.md"
     empty.write_bytes(b"   \n")
+    with pytest.raises(ReadError, match="binary"):
+        read_file(binary)
+    binary.write_bytes(b"\x00\x01\x02\x03" * 100)  # reads as UTF-16, but as no text a page prints
     with pytest.raises(ReadError, match="binary"):
         read_file(binary)
     with pytest.raises(ReadError, match="empty"):
