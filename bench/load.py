@@ -139,7 +139,9 @@ def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object]:
     return {"clients": args.clients, "seconds": round(elapsed, 1), "requests": len(every),
             "per_second": round(len(every) / elapsed, 1), "all_ms": quantiles(every),
             "routes_ms": {route: quantiles(values) for route, values in times.items()},
-            "errors": dict(errors), "rss_mb": {"start": round(memory[0]), "end": round(memory[-1]), "peak": round(max(memory))}}
+            "errors": dict(errors), "rss_mb": {"start": round(memory[0]), **{f"at_{q}%": round(memory[len(memory) * q // 100])
+                                                                for q in (10, 25, 50, 75)},
+                       "end": round(memory[-1]), "peak": round(max(memory))}}
 
 
 if __name__ == "__main__":
