@@ -121,8 +121,8 @@ PAGE_STYLE = ("body{font-family:'Noto Sans CJK SC',sans-serif;max-width:760px;ma
               ".scan{position:relative;display:inline-block;max-width:100%} .scan img{max-width:100%;display:block;"
               "border:1px solid #ccc} .scan .region{position:absolute;border:3px solid #d4380d;box-sizing:border-box}"
               "figure{margin:16px 0} figcaption{color:#666}"
-              "@media (min-width:1100px){body.original{max-width:1400px;display:grid;grid-template-columns:1fr 560px;"
-              "gap:24px} body.original figure{grid-column:2;grid-row:1/span 40;position:sticky;top:8px}}")
+              "@media (min-width:1100px){body.original{max-width:1400px} body.original figure{float:right;"
+              "width:46%;margin:0 0 16px 24px}}")
 
 
 def page_html(title: str, body: str, body_class: str = "") -> str:

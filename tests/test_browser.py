@@ -202,3 +202,29 @@ def test_api_docs_render_offline(server: tuple[str, int], browser: object) -> No
     assert page.locator(".swagger-ui .opblock-summary-path", has_text="/api/ask").count() >= 1
     assert outside == []
     page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+
+
+def test_a_pdf_article_beside_its_printed_page(browser: object, tmp_path: Path) -> None:
+    from qa.web import create_app
+    from tests.pdfpages import gold, sample_pages, write_pdf
+
+    pages = sample_pages(1, 1)
+    (tmp_path / "in").mkdir()
+    write_pdf(pages, tmp_path / "in" / "paper.pdf")
+    services = build_services(Settings(index_dir=tmp_path / "idx", embedding_model="hash"))
+    services.ingestor().run([tmp_path / "in"])
+    story = gold(pages)[2]
+    article = services.answerer().retriever.search(story.title, 1)[0].meta["article_id"]
+    with running(create_app(services)) as url:
+        for width in (1280, 400):
+            page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+            page.goto(f"{url}/articles/{article}?from=0&to=20")
+            page.wait_for_function("document.querySelector('.scan img').naturalWidth > 0")
+            image, region = _box(page, ".scan img"), _box(page, ".scan .region")
+            inside = (image["x"] <= region["x"] and region["x"] + region["width"] <= image["x"] + image["width"] + 1
+                      and image["y"] <= region["y"] and region["y"] + region["height"] <= image["y"] + image["height"] + 1)
+            assert inside and region["width"] < image["width"] / 2  # one article of a three-column page, outlined
+            if width == 1280:  # beside the text on a wide screen, above it on a phone
+                assert image["x"] > _box(page, "h1")["x"] + 300
+            page.screenshot(path=str(ARTIFACTS / f"pdf-article-{width}.png"))
+            page.close()
