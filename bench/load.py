@@ -2,7 +2,8 @@
 
 Starts `archive-qa serve` over an index of the sample pages (or ``--index``), runs ``--clients`` threads
 for ``--seconds`` (or until ``--requests`` are done), each cycling through /api/ask, /api/ask/stream,
-/api/search and /v1/chat/completions (plain and streamed), and samples the server's resident memory every
+/api/search, /v1/chat/completions (plain and streamed) and the chat's own backend (Gradio's queue, as the
+page uses it), and samples the server's resident memory every
 second. Reports throughput, p50/p95/p99 per route, every non-2xx or failed request, and memory at the
 start, the end and its peak (flat under a soak: ``--requests 10000``).
 
@@ -31,8 +32,45 @@ QUESTIONS = ["德马吉森精机平湖项目总投资多少？", "平湖今年1�
              "2023年4月7日的报纸报道了哪些新闻？", "第二届平湖杯长三角青年台商慢速垒球邀请赛有几支队伍参赛？"]
 
 
+def chat_call(http: httpx.Client, question: str) -> int:
+    """One question through the chat's own backend, as a reader's page sends it (one session per client, as a
+    browser tab keeps): join Gradio's queue with the question box's submit event, then read the event stream
+    to the end; 200 when it completed with success."""
+    import uuid
+
+    config = _chat_config(http)
+    session = _SESSIONS.setdefault(id(http), uuid.uuid4().hex)
+    values = {c["id"]: c.get("props", {}).get("value") for c in config["components"]}
+    submit = next(d for d in config["dependencies"]
+                  if any(component == config["question"] and kind == "submit" for component, kind in d["targets"]))
+    data = [question if i == config["question"] else values.get(i) for i in submit["inputs"]]
+    joined = http.post("/gradio_api/queue/join", json={"data": data, "event_data": None, "fn_index": submit["id"],
+                                                      "trigger_id": submit["targets"][0][0], "session_hash": session})
+    if joined.status_code != 200:
+        return joined.status_code
+    with http.stream("GET", "/gradio_api/queue/data", params={"session_hash": session}) as reply:
+        for line in reply.iter_lines():
+            if '"process_completed"' in line:
+                return 200 if '"success": true' in line or '"success":true' in line else 500
+    return 599  # the stream ended without completing
+
+
+_CONFIG: dict[str, object] = {}
+_SESSIONS: dict[int, str] = {}  # a client's chat session, by its HTTP client
+
+
+def _chat_config(http: httpx.Client) -> dict:  # type: ignore[type-arg]
+    if not _CONFIG:
+        config = http.get("/config").json()
+        config["question"] = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "question")
+        _CONFIG.update(config)
+    return _CONFIG
+
+
 def call(http: httpx.Client, route: str, question: str) -> int:
     """One request of a route; the status code (a stream is read to its end)."""
+    if route == "chat":
+        return chat_call(http, question)
     if route == "ask":
         return http.post("/api/ask", json={"question": question}).status_code
     if route == "search":
@@ -90,7 +128,7 @@ def main() -> int:
 
 
 def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object]:
-    routes = ["ask", "ask-stream", "search", "v1", "v1-stream"]
+    routes = ["ask", "ask-stream", "search", "v1", "v1-stream", "chat"]
     times: dict[str, list[float]] = defaultdict(list)
     errors: Counter[str] = Counter()
     done = threading.Event()

@@ -238,6 +238,9 @@ def _filters(since: str, until: str) -> tuple[Filters, str | None]:
         return Filters(), "日期格式应为 YYYY-MM-DD，已忽略日期筛选。"
 
 
+CHAT_CONCURRENCY = 16
+
+
 def build_chat(services: Any, compact: bool = False) -> Any:
     """Build the chat page (``compact`` for the embeddable one)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -328,4 +331,7 @@ def build_chat(services: Any, compact: bool = False) -> Any:
         send_note.click(comment, [last, note], [note, status], api_visibility="private")
         clear.click(lambda: ("", [], "", [], {}, ""), None, [box, bot, sources, turns, last, status],
                     api_visibility="private")
+    # readers' questions are answered side by side, as the API's are (Gradio answers one event at a time
+    # unless told otherwise); past this many at once they wait in the queue
+    chat.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return chat
