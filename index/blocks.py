@@ -9,11 +9,11 @@ from index.clean import clean_text, ends_sentence, join_lines
 from index.masthead import is_furniture, is_masthead_line, maybe_furniture
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
-_BYLINE = re.compile(r"^■?\s*(记\s*者|见习记者|本报记者|特约记者|通讯员|特约通讯员)|■\s*记\s*者")
+BYLINE = re.compile(r"^■?\s*(记\s*者|见习记者|本报记者|特约记者|通讯员|特约通讯员)|■\s*记\s*者")
 _CREDIT = re.compile(r"^■?\s*摄\s*影")
 _INLINE_CREDIT = re.compile(r"\s*■\s*摄\s*影\s*(.*)$")
 _AD = re.compile(r"(热线|预约|电话|地址)\s*[:：]|公益广告")
-_LEADS = ("本报讯", "编者按")
+LEADS = ("本报讯", "编者按")
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Block:
     @property
     def starts_article(self) -> bool:
         """Return whether a body block opens a new article by its lead."""
-        return self.kind == "body" and self.text.startswith(_LEADS)
+        return self.kind == "body" and self.text.startswith(LEADS)
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -78,7 +78,7 @@ def _flush(raw: list[list[str]], current: list[str]) -> list[str]:
 
 
 def _is_byline_line(line: str) -> bool:
-    return bool(_BYLINE.search(line) or _CREDIT.match(line)) and len(line) <= 40 or (
+    return bool(BYLINE.search(line) or _CREDIT.match(line)) and len(line) <= 40 or (
         line.startswith("■") and len(line) <= 12
     )
 
@@ -96,13 +96,13 @@ def _classify(lines: list[str], settled: bool = False) -> Block | None:
         return None
     if is_furniture("\n".join(body)):
         return Block("ad", joined, body) if _AD.search(joined) else None
-    if not settled and maybe_furniture("\n".join(body)) and not joined.startswith(_LEADS):
+    if not settled and maybe_furniture("\n".join(body)) and not joined.startswith(LEADS):
         return Block("maybe", joined, lines, level)
     if _is_byline_line(joined) or _is_byline_line(body[0]) and len(joined) <= 60:
         kind = "credit" if _CREDIT.match(joined) else "byline"
         return Block(kind, " ".join(ln.replace("■", "").strip() for ln in body), body, level)
     text = clean_text(joined)
-    if text.startswith(_LEADS):
+    if text.startswith(LEADS):
         return Block("body", text, body, level)
     if heading:
         return Block("heading", text, body, level)

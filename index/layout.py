@@ -3,11 +3,12 @@
 The lines come from a PDF's text layer or from OCR; both go through the same steps:
 1. lines of one column and one type size are joined into blocks (a block ends at a gap, a change of size, or
    a change of left edge);
-2. blocks are typed by size against the page's body type: headlines larger, captions smaller; the masthead is
-   the band above the first rule-like gap that prints the date, issue or page label; the footer is the last
-   line band when it is small type;
-3. blocks are put in reading order by cutting the page at whitespace, columns before bands (recursive XY-cut):
-   an article's headline, byline and body columns stay together;
+2. blocks are typed by size against the page's body type: headlines larger, captions and bylines smaller; the
+   masthead is the top band that prints the date, issue or page label (and what stands beside them); the
+   footer is a small single line at the foot of the page;
+3. blocks are put in reading order by cutting the page at whitespace (recursive XY-cut): at the widest gaps
+   between rows of articles, then at column gutters, then between a headline and its body, so an article's
+   headline, byline and body columns stay together;
 4. articles are read off that order: a headline opens an article, body blocks continue it (a column that
    continues the previous column's sentence is joined without a break: no splices at column ends).
 """
@@ -19,6 +20,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from index.blocks import BYLINE, LEADS
 from index.clean import ends_sentence
 from index.masthead import is_masthead_line
 
@@ -27,10 +29,8 @@ CAPTION_RATIO = 0.92
 # whitespace, in body type sizes: between rows of articles, between columns, between a headline and its body
 ROW_GAP, GUTTER, LINE_GAP = 1.5, 0.5, 0.4
 COLUMN_LINES = 4  # lines starting at one x make it a column's left edge
-_BYLINE = re.compile(r"^■?\s*(记\s*者|见习记者|本报记者|特约记者|通讯员|特约通讯员)")
 _JUMP_OUT = re.compile(r"[（(]\s*下转第?\s*([0-9A-Z一二三四五六七八九十]+)\s*版\s*[）)]")
 _JUMP_IN = re.compile(r"^[（(]\s*上接第?\s*([0-9A-Z一二三四五六七八九十]+)\s*版\s*[）)]")
-_LEADS = ("本报讯", "编者按")
 
 
 @dataclass
@@ -222,10 +222,10 @@ def _kind(block: Block, body: float) -> str:
     if size >= HEADLINE_RATIO * body and len(text) <= 80:
         return "headline"
     if size <= CAPTION_RATIO * body:
-        if _BYLINE.match(text) and len(text) <= 40:
+        if BYLINE.match(text) and len(text) <= 40:
             return "byline"
         return "jump" if _JUMP_IN.match(text) else "caption"
-    if _BYLINE.match(text) and len(text) <= 40:
+    if BYLINE.match(text) and len(text) <= 40:
         return "byline"
     return "body"
 
@@ -273,7 +273,7 @@ def _articles(order: list[Block], body: float) -> list[LaidArticle]:
         text = block.text.strip()
         box = (block.x0, block.y0, block.x1, block.y1)
         opens = block.kind == "headline" and (current is None or current.paragraphs or current.byline) or \
-            block.kind == "body" and text.startswith(_LEADS) and current is not None and bool(current.paragraphs)
+            block.kind == "body" and text.startswith(LEADS) and current is not None and bool(current.paragraphs)
         if current is None or opens:
             current = LaidArticle()
             articles.append(current)
