@@ -176,8 +176,9 @@ class Gate:
         """
         if not (self.question.needs_focus and self.focus):
             return True
-        asked = [t for t in self.focus if t not in title] or list(self.focus)
-        return any(self._held(t, sentence) >= 0.5 for t in asked) and all(self._held(t, window) >= 0.5 for t in self.focus)
+        asked = [t for t in self.focus if t not in title]
+        said = not asked or any(self._held(t, sentence) >= 0.5 for t in asked)
+        return said and all(self._held(t, window) >= 0.5 for t in self.focus)
 
     def _beside_focus(self, folded: str) -> bool:
         """Whether the kind of fact asked for stands within a few characters of a focus word."""
