@@ -19,6 +19,7 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from index.chunk import chunk_article
@@ -44,16 +45,15 @@ def _files(folder: Path, pages: int, scanned: bool) -> list[tuple[Path, list]]: 
     return out
 
 
-def measure(files: list[tuple[Path, list]]) -> dict[str, float]:  # type: ignore[type-arg]
-    """Read every file; recall, accuracy (means over files), pages/s (all pages over all time), splices."""
-    recalls, accuracies, seconds, pages = [], [], 0.0, 0
-    chunks, texts = [], []
+def _judge(files: list[tuple[Path, list]], read: Callable[[Path], tuple[list, int]]) -> dict[str, float]:  # type: ignore[type-arg]
+    """Read every file with ``read`` (articles, pages); recall and accuracy (means over files), splices, time."""
+    recalls, accuracies, chunks, texts = [], [], [], []
+    seconds, pages = 0.0, 0
     for path, printed in files:
         started = time.perf_counter()
-        read, _ = read_pdf(path.read_bytes(), path.name)
-        articles = pdf_articles(read, path, str(path))
+        articles, count = read(path)
         seconds += time.perf_counter() - started
-        pages += len(read)
+        pages += count
         result = score(gold(printed), articles)
         recalls.append(result["title_recall"])
         accuracies.append(result["body_accuracy"])
@@ -65,28 +65,32 @@ def measure(files: list[tuple[Path, list]]) -> dict[str, float]:  # type: ignore
             "chunks": len(chunks), "splices_per_100_chunks": round(100 * spliced / max(1, len(chunks)), 2)}
 
 
+def measure(files: list[tuple[Path, list]]) -> dict[str, float]:  # type: ignore[type-arg]
+    """The PDF route: each page laid out into articles (text layer, or OCR for scans)."""
+    def read(path: Path) -> tuple[list, int]:  # type: ignore[type-arg]
+        pages, _ = read_pdf(path.read_bytes(), path.name)
+        return pdf_articles(pages, path, str(path)), len(pages)
+
+    return _judge(files, read)
+
+
 def text_route(files: list[tuple[Path, list]]) -> dict[str, float]:  # type: ignore[type-arg]
     """The same pages through the plain-text route: each page's lines across the page, parsed as a page file."""
     import pypdfium2 as pdfium
 
-    chunks, texts, recalls, accuracies = [], [], [], []
-    for path, printed in files:
+    def read(path: Path) -> tuple[list, int]:  # type: ignore[type-arg]
         document = pdfium.PdfDocument(str(path))
         articles = []
         for index in range(len(document)):
             page = document[index]
             lines = sorted(layer_lines(page, page.get_size()[1]), key=lambda ln: (round(ln.y1), ln.x0))
-            text = "\n".join(line.text for line in lines)
-            articles += parse_page(text, f"{path.name}#{index + 1}")
+            articles += parse_page("\n".join(line.text for line in lines), f"{path.name}#{index + 1}")
+        count = len(document)
         document.close()
-        result = score(gold(printed), articles)
-        recalls.append(result["title_recall"])
-        accuracies.append(result["body_accuracy"])
-        chunks += [c for a in articles for c in chunk_article(a)]
-        texts += [a.text for a in articles]
-    spliced = count_splices(chunks, texts)
-    return {"title_recall": round(statistics.mean(recalls), 4), "body_accuracy": round(statistics.mean(accuracies), 4),
-            "chunks": len(chunks), "splices_per_100_chunks": round(100 * spliced / max(1, len(chunks)), 2)}
+        return articles, count
+
+    result = _judge(files, read)
+    return {k: result[k] for k in ("title_recall", "body_accuracy", "chunks", "splices_per_100_chunks")}
 
 
 def main() -> None:
