@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
@@ -49,7 +49,6 @@ class Candidate:
     items_ok: bool
     rare_ok: bool = True
     focus_ok: bool = True
-    parts: dict[str, float] = field(default_factory=dict)  # what the score is made of
 
     @property
     def answers(self) -> bool:
@@ -161,12 +160,8 @@ class Gate:
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (KIND_WEIGHT if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near
             focus_ok = self._focus_found(folded[i], window, title)
-            parts = {"local": local, "subject": subject, "hint": float(hint), "prior": prior, "named": named,
-                     "near": float(bool(near)), "index": i, "plain": self.coverage(folded[i]),
-                     "focus_in": sum(self._held(t, folded[i]) for t in self.focus) / max(1, len(self.focus)),
-                     "title": titled}
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
-                                 focus_ok, parts))
+                                 focus_ok))
         return out
 
     def _focus_found(self, sentence: str, window: str, title: str) -> bool:
