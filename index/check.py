@@ -59,7 +59,7 @@ def check_index(index_dir: Path, manifest: Manifest, store: ChromaStore) -> Inde
     known = set(ids)
     report.manifest_generation = manifest.generation()
     try:
-        stored = _chroma_ids(store)
+        stored = chroma_ids(store)
     except Exception as exc:  # noqa: BLE001 - a store that cannot be read is what this reports
         report.problems.append(f"Chroma cannot be read: {str(exc)[:200]}")
         stored = []
@@ -83,7 +83,8 @@ def check_index(index_dir: Path, manifest: Manifest, store: ChromaStore) -> Inde
     return report
 
 
-def _chroma_ids(store: ChromaStore) -> list[str]:
+def chroma_ids(store: ChromaStore) -> list[str]:
+    """Every chunk id Chroma holds, read a page at a time."""
     out: list[str] = []
     offset = 0
     while True:

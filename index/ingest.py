@@ -204,7 +204,7 @@ class Ingestor:
         report = IngestReport()
         if rebuild_all:
             self._wipe()
-        elif repair or store_broken(self.store) is not None:
+        elif store_broken(self.store) is not None:  # a store that cannot be searched is rebuilt before writing
             with report.stage("repair"):
                 report.repairs += self.repair()
         self._checked = False

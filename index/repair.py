@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from index import lexical
-from index.check import IndexCheck, check_index
+from index.check import IndexCheck, check_index, chroma_ids
 from index.chunk import chunk_article
 from index.manifest import Manifest
 from index.models import Article
@@ -53,7 +53,7 @@ def repair(settings: IndexSettings, manifest: Manifest, store: ChromaStore,
         done.append(f"Chroma could not be searched ({broken}); its folder was rebuilt from the manifest")
         _fresh_store(store)
     check = check_index(settings.index_dir, manifest, store)
-    stored = set(_stored_ids(store))
+    stored = set(chroma_ids(store))
     known = {str(row[0]) for row in manifest.db.execute("SELECT id FROM chunks")}
     orphans = sorted(stored - known)
     if orphans:
@@ -68,17 +68,6 @@ def repair(settings: IndexSettings, manifest: Manifest, store: ChromaStore,
         lexical.rebuild(settings.index_dir, manifest)
         done.append("BM25 was rebuilt from the manifest")
     return done
-
-
-def _stored_ids(store: ChromaStore) -> list[str]:
-    ids: list[str] = []
-    offset = 0
-    while True:
-        page = store.collection.get(limit=5000, offset=offset, include=[])["ids"]
-        ids += page
-        if len(page) < 5000:
-            return ids
-        offset += len(page)
 
 
 def _fresh_store(store: ChromaStore) -> None:
