@@ -18,7 +18,7 @@ KIND_HINT = 0.4
 LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
 REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
 _EMPTY_BRACKETS = re.compile(r"[（(][，,、：:；;\s]*[）)]")
-_CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+_CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")  # 46,600 and 21:00 are not cut
 _OPENER = re.compile(
     r"^(?:本报讯|本报消息|本报综合消息|记者从[^，,]{2,20}获悉|据了解|据悉|据介绍|另悉|又讯|日前获悉)"
     r"\s*(?:[（(][^）)]{0,40}[）)])?\s*[，,：:]?\s*"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.dates import DateRange
+from index.dates import DateRange, make_date
 from index.models import spoken_date
 from qa.answer.compose import absolute_dates, excerpt, strip_opener
 from qa.answer.gate import Candidate
@@ -97,11 +97,23 @@ def _quote(plan: Plan, candidate: Candidate) -> str:
 
 
 def _elsewhere(plan: Plan, picks: list[Candidate], asked: DateRange) -> str:
-    """The asked period holds no answer: say so first, and name the date of what is quoted instead."""
-    first = picks[0]
+    """The asked period holds no answer: say so first, and name the date of what is quoted instead.
+
+    Of the reports that answer nearly as well as the best, the one dated nearest the period asked is quoted.
+    """
+    close = [c for c in plan.answering if c.score >= FRESH_RATIO * picks[0].score and _day(plan.passages[c.rank])]
+    first = min(close, key=lambda c: _distance(_day(plan.passages[c.rank]) or 0, asked), default=picks[0])
     passage = plan.passages[first.rank]
     source = _dated(passage) or UNDATED
     return f"档案中没有{_period(asked)}的相关报道；{source}{_quote(plan, first)}"
+
+
+def _distance(day: int, asked: DateRange) -> int:
+    """Days between a ``YYYYMMDD`` report date and the asked period (0 inside it)."""
+    when = make_date(day // 10000, day // 100 % 100, day % 100)
+    if when is None:
+        return 1 << 30
+    return max((asked.since - when).days, (when - asked.until).days, 0)
 
 
 def _period(asked: DateRange) -> str:

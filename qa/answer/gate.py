@@ -13,7 +13,9 @@ from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind, kind
 from qa.retrieve import Passage
 
 # how a sentence is ranked among those that answer: its own share of the question (focus words counted
-# FOCUS_FACTOR times), the share held with its neighbours and title, the kind of fact, the passage's rank
+# FOCUS_FACTOR times), the share held with its neighbours and title, the kind of fact, the passage's rank,
+# and what it says of the question beyond the title's subject: the words and the single characters the
+# title does not hold (主要呈深褐色 for 主要呈什么颜色; 以甲壳类为食 for 以什么为食)
 # (weights fitted on half of a public reading-comprehension dev set, checked on the other half)
 FOCUS_FACTOR = 2.0
 LOCAL_WEIGHT = 0.5
@@ -22,6 +24,9 @@ KIND_WEIGHT = 0.3
 PRIOR_WEIGHT = 0.8
 ITEM_WEIGHT = 0.3
 TITLE_WEIGHT = 0.6  # a passage whose title names what is asked about is about it
+REST_WEIGHT = 0.5  # the question's words beyond the title, in the sentence
+CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hold weighing more ...
+CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence holds many characters by chance
 NEAR_WEIGHT = 0.2  # the fact asked for stands right beside the word it is asked about (父亲是……王治平, 长度为80cm)
 NEAR_BEFORE, NEAR_AFTER = 8, 16
 CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate the subject, the new words decide
@@ -31,6 +36,8 @@ COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf i
 COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
 PART_CREDIT = 0.8
 NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
+ASKED = re.compile(r"几|多少|多大|多高|多长|多久|多远|多重|什么|哪|谁|何|怎么|怎样|如何|为什么|为何")
+PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
@@ -76,6 +83,8 @@ class Gate:
         # places are checked on their own (the paper's city may be called 我市)
         self.focus = {fold(w) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling} - set(question.places)
         self.sharp = self.terms
+        self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if "\u4e00" <= ch <= "\u9fff" and ch not in PLAIN_CHARS}
+        self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
@@ -117,7 +126,9 @@ class Gate:
         """Every sentence of the first ``depth`` passages, best first."""
         found: list[Candidate] = []
         texts = [fold(p.text) for p in passages[:depth]]
-        self.sharp = self.sharpened([t for text in texts for t in re.split(r"[。！？；]", text)])
+        sentences = [t for text in texts for t in re.split(r"[。！？；]", text)]
+        self.sharp = self.sharpened(sentences)
+        self.char_weights = {ch: 1.0 / (1.0 + math.log1p(sum(1 for s in sentences if ch in s))) for ch in self.chars}
         # the people named are looked for in every retrieved part of a passage's article, not its chunk alone
         self.articles = {}
         for passage in passages:
@@ -140,6 +151,8 @@ class Gate:
         rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text) \
             and all(self._found_name(name, article) for name in self.question.people)
         titled = self.coverage(title) if title else 0.0
+        beyond = {t: w for t, w in self.sharp.items() if t not in title}
+        chars = {ch: w for ch, w in self.char_weights.items() if ch not in title}
         # a name the question quotes is asked about where it is said (or just before), or it is what the article
         opening = title + "".join(folded[:1])  # is about (its title or first sentence)
         out = []
@@ -148,6 +161,7 @@ class Gate:
             before = "".join(folded[max(0, i - 1) : i + 1])
             subject = self.coverage(window)
             local = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=self.sharp)
+            rest = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=beyond) if beyond else local
             # a report that tells of an event without its date tells it happened by the report's date
             sentence = passage.text[start:end]
             found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
@@ -158,7 +172,7 @@ class Gate:
             hint = kind_hint(self.question, sentence) if self.question.kind in ("reason", "method") else found_kind
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (KIND_WEIGHT if hint else 0.0) + PRIOR_WEIGHT * prior \
-                + ITEM_WEIGHT * named + near
+                + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i])
             focus_ok = self._focus_found(folded[i], window, title)
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
                                  focus_ok))
@@ -211,6 +225,14 @@ class Gate:
 def uncommon(word: str) -> bool:
     """Whether a word is a name or term rather than common Chinese (jieba's dictionary knows it as rare or not at all)."""
     return dictionary_frequency(word) < COMMON_FREQ
+
+
+def _char_share(weights: dict[str, float], folded: str) -> float:
+    """How much of the question's characters beyond the title a sentence holds, for its length."""
+    if not weights:
+        return 0.0
+    share = sum(w for ch, w in weights.items() if ch in folded) / sum(weights.values())
+    return CHAR_WEIGHT * share * min(1.0, CHAR_SPAN / max(1, len(folded)))
 
 
 def _prior(passages: list[Passage], rank: int) -> float:

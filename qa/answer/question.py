@@ -63,6 +63,7 @@ _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]
 # What each kind of answer looks like in a sentence.
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|半数|过半|翻番")
+_CALENDAR = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]")  # a date, never 多少
 _DATE = re.compile(r"\d{1,4}\s*[年月日号]|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
                    r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度|时代|年间|末|初|中期|后期|早期|晚期|[一二两三四五六七八九十]+年|年底|年内|月底|月内")
 _ROLE = re.compile(r"(书记|市长|县长|镇长|区长|主任|局长|部长|厅长|省长|主席|院士|博士|教授|董事长|总经理|经理|负责人|"
@@ -205,7 +206,7 @@ def holds_kind(question: Question, text: str) -> bool:
     kind = question.kind
     if kind == "number":
         if question.unit is None:
-            return bool(_NUMBER.search(text))
+            return bool(_NUMBER.search(_CALENDAR.sub("", text)))
         unit = question.unit
         return any(unit.search(text, m.start(), m.end() + 3) for m in _COUNT.finditer(text) if m.group(0))
     if kind == "date":
