@@ -74,6 +74,10 @@ NAMES = """2023年5月9日◆星期二
 ## 胸斑雀鲷在海洋馆亮相
 
 本报讯 胸斑雀鲷体长可达12厘米，喜欢栖居在珊瑚礁斜坡。城区现有28间海鲜餐馆。
+
+## 紫冠雉落户动物园
+
+本报讯 紫冠雉是一种凤冠雉，近日落户市动物园，园方为它们新建了一座鸟舍。牠们主要呈深褐色，颈部有白色斑点。
 """
 
 
@@ -122,6 +126,7 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("“红旗先锋队”志愿服务队目前大约有多少人？", "260人"),
     ("鑫海一号通信卫星是由谁设计的？", "张伟"),
     ("城区有多少家海鲜餐馆？", "28间"),  # 多少家 answered in 间
+    ("紫冠雉主要呈什么颜色？", "深褐色"),  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
