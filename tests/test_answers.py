@@ -78,6 +78,10 @@ NAMES = """2023年5月9日◆星期二
 ## 紫冠雉落户动物园
 
 本报讯 紫冠雉是一种凤冠雉，近日落户市动物园，园方为它们新建了一座鸟舍。牠们主要呈深褐色，颈部有白色斑点。
+
+## 单斑笛鲷
+
+单斑笛鲷俗名黑记，分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
 """
 
 
@@ -112,6 +116,7 @@ def _first(text: str) -> str:
     "鑫海二号通信卫星是由谁设计的？",  # a numbered sibling
     "背斑雀鲷体长可达多少厘米？",  # a sibling species: the name differs in its first characters
     "仲旭东主持召开的市政府常务会议是第几次？",  # a person the archive knows, but not from that meeting
+    "交叉笛鲷体长可达多少公分？",  # a sibling of the species an article is titled, which it calls 本鱼
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -126,7 +131,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("“红旗先锋队”志愿服务队目前大约有多少人？", "260人"),
     ("鑫海一号通信卫星是由谁设计的？", "张伟"),
     ("城区有多少家海鲜餐馆？", "28间"),  # 多少家 answered in 间
-    ("紫冠雉主要呈什么颜色？", "深褐色"),  # the sentence says 主要呈……色, the title names the bird
+    ("紫冠雉主要呈什么颜色？", "深褐色"),
+    ("单斑笛鲷体长可达多少公分？", "60公分"),  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

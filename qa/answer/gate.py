@@ -38,8 +38,10 @@ PART_CREDIT = 0.8
 NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
 ASKED = re.compile(r"几|多少|多大|多高|多长|多久|多远|多重|什么|哪|谁|何|怎么|怎样|如何|为什么|为何")
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
+SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters just before their shared head
+SIBLING_HEAD = 4  # the longest shared head looked for
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
-EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
+EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
 
 @dataclass
@@ -149,6 +151,7 @@ class Gate:
         whole = title + "".join(folded)
         article = self.articles.get(str(passage.meta.get("article_id") or passage.chunk_id), whole)
         rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text) \
+            and not self._sibling(passage.meta.get("title") or "", article) \
             and all(self._found_name(name, article) for name in self.question.people)
         titled = self.coverage(title) if title else 0.0
         beyond = {t: w for t, w in self.sharp.items() if t not in title}
@@ -189,6 +192,26 @@ class Gate:
         said = not asked or any(self._held(t, sentence) >= 0.5 for t in asked)
         return said and all(self._held(t, window) >= 0.5 for t in self.focus)
 
+    def _sibling(self, title: str, article: str) -> bool:
+        """Whether the question names a sibling of what the article is titled (交叉笛鲷 for an article on 单斑笛鲷).
+
+        The title ends in a rare head (笛鲷, no common word in it); the question puts another modifier before
+        that head, one the article never uses.
+        """
+        asked, titled = fold(self.question.text), fold(title)
+        if not titled or titled in asked:
+            return False
+        for size in range(min(len(titled) - SIBLING_CHARS, SIBLING_HEAD), 1, -1):
+            head = titled[-size:]
+            at = asked.find(head)
+            if at < SIBLING_CHARS or not _rare_head(head):
+                continue
+            theirs, ours = asked[at - SIBLING_CHARS : at], titled[-size - SIBLING_CHARS : -size]
+            if theirs == ours or not all("\u4e00" <= ch <= "\u9fff" and ch not in EDGE_CHARS for ch in theirs + ours):
+                return False
+            return theirs not in article
+        return False
+
     def _beside_focus(self, folded: str) -> bool:
         """Whether the kind of fact asked for stands within a few characters of a focus word."""
         if self.question.kind not in ("number", "date", "person", "place"):
@@ -225,6 +248,13 @@ class Gate:
 def uncommon(word: str) -> bool:
     """Whether a word is a name or term rather than common Chinese (jieba's dictionary knows it as rare or not at all)."""
     return dictionary_frequency(word) < COMMON_FREQ
+
+
+def _rare_head(text: str) -> bool:
+    """Whether text is all Chinese and holds no common word (笛鲷, 冠雉; not 南站 or 项目开工)."""
+    if not all("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return False
+    return not any(not uncommon(text[a:b]) for a in range(len(text)) for b in range(a + 2, len(text) + 1))
 
 
 def _char_share(weights: dict[str, float], folded: str) -> float:
