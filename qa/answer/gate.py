@@ -27,6 +27,8 @@ TITLE_WEIGHT = 0.6  # a passage whose title names what is asked about is about i
 REST_WEIGHT = 0.5  # the question's words beyond the title, in the sentence
 CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hold weighing more ...
 CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence holds many characters by chance
+PLACE_WEIGHT = 0.3  # asked where: a sentence that locates (位于, 地处, ……省/市/区) over one that merely names a place
+LOCATES = re.compile(r"位于|坐落|座落|地处|地址|[\u4e00-\u9fff]{2,}[省市县区州郡国镇乡村岛路街道]")
 NEAR_WEIGHT = 0.2  # the fact asked for stands right beside the word it is asked about (父亲是……王治平, 长度为80cm)
 NEAR_BEFORE, NEAR_AFTER = 8, 16
 CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate the subject, the new words decide
@@ -174,6 +176,8 @@ class Gate:
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = kind_hint(self.question, sentence) if self.question.kind in ("reason", "method") else found_kind
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
+            if self.question.kind == "place" and LOCATES.search(folded[i]):
+                near += PLACE_WEIGHT
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (KIND_WEIGHT if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i])
             focus_ok = self._focus_found(folded[i], window, title)
