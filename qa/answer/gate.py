@@ -85,7 +85,10 @@ class Gate:
         ceiling = lexical.idf("\x00")  # the idf of a word the archive never saw
         # a word found all over the archive (the city's own name) does not tell what is asked
         # places are checked on their own (the paper's city may be called 我市)
-        self.focus = {fold(w) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling} - set(question.places)
+        # (a word jieba made up with a particle, 王是 or 瞳于, is looked for without it)
+        focus = {fold(w) if dictionary_frequency(w) else fold(w).strip(EDGE_CHARS)
+                 for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
+        self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
         self.sharp = self.terms
         self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if "\u4e00" <= ch <= "\u9fff" and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}
