@@ -81,7 +81,7 @@ NAMES = """2023年5月9日◆星期二
 
 ## 单斑笛鲷
 
-单斑笛鲷俗名黑记，分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
+单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
 """
 
 
@@ -174,6 +174,12 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     assert "昨天（2023年4月6日）上午" in answer.text
     assert "周军波" in _first(answer.text) and len(answer.text) <= 80
     assert all(c.supported for c in answer.citations) and not answer.unsupported_sentences
+
+
+def test_no_second_sentence_that_only_names_the_subject(answerer: Answerer) -> None:
+    # the title names the fish: the sentence that names it again and says nothing of where it lives is padding
+    answer, _ = answerer.answer("单斑笛鲷分布在什么地区？")
+    assert answer.found and answer.text.startswith("本鱼分布于印度太平洋区。") and "笛鲷科" not in answer.text
 
 
 def test_openers_and_relative_dates() -> None:

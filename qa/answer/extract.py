@@ -16,6 +16,8 @@ from qa.retrieve import Passage
 MAX_ITEMS = 6
 SECOND_RATIO = 0.6  # a second sentence must score this share of the first, and say something the first does not
 PAIR_CHARS = 160
+TIE_RATIO = 0.9
+REPEAT_SHARE = 0.6  # a sentence sharing this much of another's character pairs repeats it
 FRESH_RATIO = 0.8
 OPEN_KINDS = (None, "reason", "method")  # what/why/how: the fact is not of a kind a sentence can be checked for
 LIST_RATIO = 0.5
@@ -71,13 +73,21 @@ def _pick(plan: Plan) -> list[Candidate]:
     first = fresh[0]
     said = fold(first.text)
     assert plan.gate is not None
-    missing = {t for t in plan.gate.terms if t not in said and t in {fold(w) for w in plan.question.words}}
+    title = fold(plan.passages[first.rank].meta.get("title") or "")  # what the title names needs no sentence
+    own = {fold(w) for w in plan.question.words}
+    missing = {t for t in plan.gate.terms if t not in said and t not in title and t in own}
     # reports of several dates that answer: each with its date (the newest first, see ``extract``)
     other_day = [c for c in fresh[1:] if c.score >= SECOND_RATIO * first.score
                  and _day(plan.passages[c.rank]) and _day(plan.passages[first.rank])
                  and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])]
     if other_day:
         return [first, other_day[0]]
+    # two sentences that answer about equally well are both shown, when the second says something of what is
+    # asked beyond the article's subject and does not repeat the first
+    close = [c for c in fresh[1:3] if c.score >= TIE_RATIO * first.score and _beyond_title(plan, c)
+             and not _repeats(c.text, first.text)]
+    if close and len(first.text) + len(close[0].text) < PAIR_CHARS:
+        return [first, close[0]]
     if plan.question.kind not in OPEN_KINDS and len(re.findall(r"[？?]", plan.question.text)) < 2:
         return [first]  # a number, name, date or place: one sentence says it
     for other in fresh[1:]:
@@ -87,6 +97,24 @@ def _pick(plan: Plan) -> list[Candidate]:
         if adds and fold(other.text) != said and len(first.text) + len(other.text) < PAIR_CHARS:
             return [first, other]
     return [first]
+
+
+def _beyond_title(plan: Plan, candidate: Candidate) -> bool:
+    """Whether a sentence holds one of the question's words that its article's title does not."""
+    assert plan.gate is not None
+    title = fold(plan.passages[candidate.rank].meta.get("title") or "")
+    said = fold(candidate.text)
+    return any(term in said for term in plan.gate.terms if term not in title)
+
+
+def _repeats(text: str, other: str) -> bool:
+    """Whether text says mostly what other says (the same sentence in two reports, or reworded)."""
+    mine, theirs = _pairs(fold(text)), _pairs(fold(other))
+    return len(mine & theirs) > REPEAT_SHARE * min(len(mine), len(theirs))
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _quote(plan: Plan, candidate: Candidate) -> str:
