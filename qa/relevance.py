@@ -9,7 +9,7 @@ from index.chunk import split_sentences
 from index.lexical import LexicalIndex
 from index.tokenize import STOPWORDS, cut, words
 
-ASKING = re.compile(r"几|多少|多大|多高|多长|多久|多远|多重|什么|哪|谁|何|怎么|怎样|如何")
+ASKING = re.compile(r"几|多少|多大|多高|多长|多久|多远|多重|什么|啥|哪|谁|何|怎么|怎样|如何")
 
 
 def question_words(question: str) -> list[str]:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener
+from qa.answer.gate import mend
 from qa.answer.question import fold, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
@@ -79,6 +80,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 紫冠雉是一种凤冠雉，近日落户市动物园，园方为它们新建了一座鸟舍。牠们主要呈深褐色，颈部有白色斑点。
 
+## 社区文艺骨干尚恩
+
+本报讯 社区文艺骨干尚恩今年六十岁，最大的爱好是书法，每天清晨都在文化礼堂练字。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -132,11 +137,20 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("鑫海一号通信卫星是由谁设计的？", "张伟"),
     ("城区有多少家海鲜餐馆？", "28间"),  # 多少家 answered in 间
     ("紫冠雉主要呈什么颜色？", "深褐色"),
-    ("单斑笛鲷体长可达多少公分？", "60公分"),  # the sentence says 主要呈……色, the title names the bird
+    ("单斑笛鲷体长可达多少公分？", "60公分"),
+    ("尚恩有什么爱好？", "书法"),  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
     assert answer.found and expected in _first(answer.text)
+
+
+def test_a_particle_jieba_glued_to_a_name_is_read_off(answerer: Answerer) -> None:
+    lexical = answerer.retriever.lexical
+    mended = mend(read_question("尚恩有什么爱好？"), lexical)
+    assert "尚恩" in mended.words and "尚恩有" not in mended.words and "爱好" in mended.words
+    # a name the archive never printed stays whole: it must still be found to answer
+    assert "交叉笛鲷" in "".join(mend(read_question("交叉笛鲷有什么特点？"), lexical).words)
 
 
 def test_a_pronoun_with_nothing_before_it_is_asked_back(answerer: Answerer) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
 from index.tokenize import dictionary_frequency
 from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind, kind_hint
+from qa.relevance import ASKING
 from qa.retrieve import Passage
 
 # how a sentence is ranked among those that answer: its own share of the question (focus words counted
@@ -38,12 +39,12 @@ COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf i
 COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
 PART_CREDIT = 0.8
 NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
-ASKED = re.compile(r"几|多少|多大|多高|多长|多久|多远|多重|什么|哪|谁|何|怎么|怎样|如何|为什么|为何")
+ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, left out of its characters
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
 SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters just before their shared head
 SIBLING_HEAD = 4  # the longest shared head looked for
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
-EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
+EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾号呀么"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
 
 @dataclass
@@ -250,6 +251,21 @@ class Gate:
     def answering(self, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates that answer the question, best first."""
         return [c for c in candidates if c.answers and c.subject >= self.min_subject]
+
+
+def mend(question: Question, lexical: LexicalIndex) -> Question:
+    """The question with words jieba made up by gluing a particle to a name the archive holds (尚恩有, 榅桲还,
+    郭麐号) read as that name: the made-up word is in no report and would outweigh every other."""
+    ceiling = lexical.idf("\x00")
+
+    def name(word: str) -> str:
+        if dictionary_frequency(word) or lexical.idf(word) < ceiling:
+            return word
+        core = word.strip(EDGE_CHARS)
+        return core if len(core) >= 2 and core != word and lexical.idf(core) < ceiling else word
+
+    return replace(question, words=[name(w) for w in question.words], focus={name(w) for w in question.focus},
+                   plain={name(w) for w in question.plain})
 
 
 def uncommon(word: str) -> bool:

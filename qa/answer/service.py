@@ -13,7 +13,7 @@ from typing import Any
 from index.dates import DateRange, date_range
 from qa import citations
 from qa.answer.extract import FRAMING, day_listing, extract
-from qa.answer.gate import Gate
+from qa.answer.gate import Gate, mend
 from qa.answer.model import NOT_FOUND, Answer, Plan, cite, finish, listed
 from qa.answer.question import YEAR, Question, read_question
 from qa.followup import SHORT, standalone
@@ -94,6 +94,7 @@ class Answerer:
     def _gated(self, query: str, asked: Question, k: int, filters: Filters | None,
                timings: dict[str, float]) -> Plan:
         passages = self._retrieve(query, k, filters, timings)
+        asked = mend(asked, self.retriever.lexical)
         gate = Gate(asked, self.retriever.lexical, self.min_coverage, self._today().year, self.home)
         answering = gate.answering(gate.candidates(passages, self.depth))
         if answering and asked.listing:  # a list gathers its items from every passage
