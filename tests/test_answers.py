@@ -84,6 +84,14 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 社区文艺骨干尚恩今年六十岁，最大的爱好是书法，每天清晨都在文化礼堂练字。
 
+## 嘉善南站
+
+嘉善南站是沪昆客运专线的一个车站，位于嘉善县大云镇。车站设置侧式站台2座，到发线2条。嘉兴市政府曾积极争取设站。
+
+## 新丰镇
+
+新丰镇面积127平方公里，人口8.57万。镇上的文化礼堂于2021年5月交付使用。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -122,6 +130,7 @@ def _first(text: str) -> str:
     "背斑雀鲷体长可达多少厘米？",  # a sibling species: the name differs in its first characters
     "仲旭东主持召开的市政府常务会议是第几次？",  # a person the archive knows, but not from that meeting
     "交叉笛鲷体长可达多少公分？",  # a sibling of the species an article is titled, which it calls 本鱼
+    "嘉兴南站有几条到发线？",  # a sibling station: the article on 嘉善南站 names 嘉兴 too
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -138,7 +147,10 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("城区有多少家海鲜餐馆？", "28间"),  # 多少家 answered in 间
     ("紫冠雉主要呈什么颜色？", "深褐色"),
     ("单斑笛鲷体长可达多少公分？", "60公分"),
-    ("尚恩有什么爱好？", "书法"),  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
+    ("尚恩有什么爱好？", "书法"),
+    ("嘉善南站有几条到发线？", "2条"),
+    ("新丰镇内有多少人口？", "8.57万"),  # 镇内: within the town, never written so
+    ("新丰镇的文化礼堂什么时候投入使用？", "2021年5月"),  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

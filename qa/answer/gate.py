@@ -43,6 +43,7 @@ ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, 
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
 SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters just before their shared head
 SIBLING_HEAD = 4  # the longest shared head looked for
+NAME_CHARS = 6  # a title this short is a name (嘉善南站), not a headline
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾号呀么"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
@@ -91,7 +92,7 @@ class Gate:
                  for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
         self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
         self.sharp = self.terms
-        self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if "\u4e00" <= ch <= "\u9fff" and ch not in PLAIN_CHARS}
+        self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if _chinese(ch) and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
@@ -203,8 +204,9 @@ class Gate:
     def _sibling(self, title: str, article: str) -> bool:
         """Whether the question names a sibling of what the article is titled (交叉笛鲷 for an article on 单斑笛鲷).
 
-        The title ends in a rare head (笛鲷, no common word in it); the question puts another modifier before
-        that head, one the article never uses.
+        The title ends in a head (笛鲷; a common word like 南站 only when the title is as short as a name, 嘉善南站,
+        not a headline); the question puts another modifier before that head, and the article never says the two
+        together.
         """
         asked, titled = fold(self.question.text), fold(title)
         if not titled or titled in asked:
@@ -212,12 +214,12 @@ class Gate:
         for size in range(min(len(titled) - SIBLING_CHARS, SIBLING_HEAD), 1, -1):
             head = titled[-size:]
             at = asked.find(head)
-            if at < SIBLING_CHARS or not _rare_head(head):
+            if at < SIBLING_CHARS or not (_rare_head(head) or len(titled) <= NAME_CHARS and _chinese(head)):
                 continue
             theirs, ours = asked[at - SIBLING_CHARS : at], titled[-size - SIBLING_CHARS : -size]
-            if theirs == ours or not all("\u4e00" <= ch <= "\u9fff" and ch not in EDGE_CHARS for ch in theirs + ours):
+            if theirs == ours or not _chinese(theirs + ours) or any(ch in EDGE_CHARS for ch in theirs + ours):
                 return False
-            return theirs not in article
+            return theirs + head not in article  # (黑龙江龙属: 黑龙江 may be in an article on 乌拉嘎龙属)
         return False
 
     def _beside_focus(self, folded: str) -> bool:
@@ -273,9 +275,14 @@ def uncommon(word: str) -> bool:
     return dictionary_frequency(word) < COMMON_FREQ
 
 
+def _chinese(text: str) -> bool:
+    """Whether every character of text is a Chinese character."""
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _rare_head(text: str) -> bool:
     """Whether text is all Chinese and holds no common word (笛鲷, 冠雉; not 南站 or 项目开工)."""
-    if not all("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if not _chinese(text):
         return False
     return not any(not uncommon(text[a:b]) for a in range(len(text)) for b in range(a + 2, len(text) + 1))
 
