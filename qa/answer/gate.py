@@ -44,6 +44,7 @@ PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # charact
 SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters just before their shared head
 SIBLING_HEAD = 4  # the longest shared head looked for
 NAME_CHARS = 6  # a title this short is a name (嘉善南站), not a headline
+NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾号呀么"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
@@ -95,6 +96,7 @@ class Gate:
         self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if _chinese(ch) and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
+        self._tagged: list[tuple[int, str]] | None = None  # the folded question's words: where each ends, its part of speech
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
@@ -217,10 +219,24 @@ class Gate:
             if at < SIBLING_CHARS or not (_rare_head(head) or len(titled) <= NAME_CHARS and _chinese(head)):
                 continue
             theirs, ours = asked[at - SIBLING_CHARS : at], titled[-size - SIBLING_CHARS : -size]
+            if not self._names_before(at):  # 兴建关帝庙, 两起爆炸案: a verb or a count, not another name
+                return False
             if theirs == ours or not _chinese(theirs + ours) or any(ch in EDGE_CHARS for ch in theirs + ours):
                 return False
             return theirs + head not in article  # (黑龙江龙属: 黑龙江 may be in an article on 乌拉嘎龙属)
         return False
+
+    def _names_before(self, at: int) -> bool:
+        """Whether the word of the (folded) question that ends just before ``at`` may be part of a name."""
+        if self._tagged is None:
+            import jieba.posseg
+
+            self._tagged, start = [], 0
+            for piece in jieba.posseg.lcut(fold(self.question.text)):
+                self._tagged.append((start + len(piece.word), piece.flag))
+                start += len(piece.word)
+        flag = next((flag for end, flag in self._tagged if end >= at), "x")
+        return not flag.startswith(NOT_NAMING)
 
     def _beside_focus(self, folded: str) -> bool:
         """Whether the kind of fact asked for stands within a few characters of a focus word."""
