@@ -92,6 +92,10 @@ NAMES = """2023年5月9日◆星期二
 
 新丰镇面积127平方公里，人口8.57万。镇上的文化礼堂于2021年5月交付使用。
 
+## 异地购房提取公积金服务上线
+
+本报讯 近日，异地购房提取公积金服务成功上线，并不改变试点城市原有政策。根据相关规定，上海市、南京市、嘉兴市、芜湖市4个试点城市的职工可以在线申请。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -149,7 +153,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("单斑笛鲷体长可达多少公分？", "60公分"),
     ("尚恩有什么爱好？", "书法"),
     ("嘉善南站有几条到发线？", "2条"),
-    ("新丰镇内有多少人口？", "8.57万"),  # 镇内: within the town, never written so
+    ("新丰镇内有多少人口？", "8.57万"),
+    ("异地购房提取公积金服务有哪些试点城市？", "芜湖市"),  # 有哪些: the sentence that lists  # 镇内: within the town, never written so
     ("新丰镇的文化礼堂什么时候投入使用？", "2021年5月"),  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from index.clean import ends_sentence
 from qa.answer.gate import Candidate, Gate
-from qa.answer.question import fold, kind_hint
+from qa.answer.question import CRISP_KINDS, fold, kind_hint
 
 EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
 CUT = "……"
@@ -64,7 +64,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     sentence = strip_opener(candidate.text)
     clauses = _CLAUSE.findall(sentence) or [sentence]
     repeated = bool(said) and fold(sentence) in said
-    crisp = gate.question.kind in ("number", "date", "person", "place")
+    crisp = gate.question.kind in CRISP_KINDS
     if crisp:
         limit = min(limit, FACT_CHARS)
     terms = gate.own if repeated else gate.terms

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
 from index.tokenize import dictionary_frequency
-from qa.answer.question import ASK_NOUNS, YEAR, Question, fold, holds_kind, kind_hint
+from qa.answer.question import ASK_NOUNS, CRISP_KINDS, YEAR, Question, fold, holds_kind, kind_hint
 from qa.relevance import ASKING
 from qa.retrieve import Passage
 
@@ -181,7 +181,7 @@ class Gate:
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names)
             named = sum(1 for item in self.question.items if item in folded[i])
-            hint = kind_hint(self.question, sentence) if self.question.kind in ("reason", "method") else found_kind
+            hint = found_kind if self.question.kind in CRISP_KINDS else kind_hint(self.question, sentence)
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
             if self.question.kind == "place" and LOCATES.search(folded[i]):
                 near += PLACE_WEIGHT
@@ -240,7 +240,7 @@ class Gate:
 
     def _beside_focus(self, folded: str) -> bool:
         """Whether the kind of fact asked for stands within a few characters of a focus word."""
-        if self.question.kind not in ("number", "date", "person", "place"):
+        if self.question.kind not in CRISP_KINDS:
             return False
         for term in self.focus:
             for match in re.finditer(re.escape(term), folded):

@@ -59,6 +59,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"多少|(?<!哪)几[^乎]|多大|多高|多长|多远|多重|多久|多深|多宽|比例|比重|占比|增幅|增速|总额|金额|年龄|几$")),
     ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
 )
+CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be checked for holding
+_LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[，,、]")  # three items or more, 包括, 分别, a colon
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年(?!\d{1,2}月)")
 YEAR = re.compile(r"(\d{4})年")
@@ -223,11 +225,14 @@ def holds_kind(question: Question, text: str) -> bool:
 
 
 def kind_hint(question: Question, text: str) -> bool:
-    """Whether text gives a reason or a way, as 为什么/怎么 ask (a hint for ranking: reports say why in many ways)."""
+    """Whether text gives a reason or a way, as 为什么/怎么 ask, or lists, as 有哪些 asks (a hint for ranking:
+    reports say why in many ways)."""
     if question.kind == "reason":
         return bool(_REASON.search(text))
     if question.kind == "method":
         return bool(_METHOD.search(text))
+    if question.kind is None and question.listing:
+        return bool(_LISTS.search(text))
     return holds_kind(question, text)
 
 
