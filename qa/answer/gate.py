@@ -22,6 +22,7 @@ FOCUS_FACTOR = 2.0
 LOCAL_WEIGHT = 0.5
 SUBJECT_WEIGHT = 1.0
 KIND_WEIGHT = 0.3
+LIST_WEIGHT = 0.6  # 有哪些 asks for a list: a sentence that lists is the likelier answer
 PRIOR_WEIGHT = 0.8
 ITEM_WEIGHT = 0.3
 TITLE_WEIGHT = 0.6  # a passage whose title names what is asked about is about it
@@ -93,6 +94,7 @@ class Gate:
                  for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
         self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
         self.sharp = self.terms
+        self.hint_weight = LIST_WEIGHT if question.listing and question.kind is None else KIND_WEIGHT
         self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if _chinese(ch) and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
@@ -185,7 +187,7 @@ class Gate:
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
             if self.question.kind == "place" and LOCATES.search(folded[i]):
                 near += PLACE_WEIGHT
-            score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (KIND_WEIGHT if hint else 0.0) + PRIOR_WEIGHT * prior \
+            score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i])
             focus_ok = self._focus_found(folded[i], window, title)
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
