@@ -96,6 +96,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 近日，异地购房提取公积金服务成功上线，并不改变试点城市原有政策。根据相关规定，上海市、南京市、嘉兴市、芜湖市4个试点城市的职工可以在线申请。
 
+## 杂志社赞助读书节
+
+本报讯 《文化周刊》杂志今年赞助了读书节、音乐节等文化活动。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -135,6 +139,7 @@ def _first(text: str) -> str:
     "仲旭东主持召开的市政府常务会议是第几次？",  # a person the archive knows, but not from that meeting
     "交叉笛鲷体长可达多少公分？",  # a sibling of the species an article is titled, which it calls 本鱼
     "嘉兴南站有几条到发线？",  # a sibling station: the article on 嘉善南站 names 嘉兴 too
+    "《潮》杂志赞助了哪些文化活动？",  # a one-character title the archive never printed
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)

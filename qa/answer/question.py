@@ -65,6 +65,7 @@ _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年(?!\d{1,2}月)")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
+_SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title is looked for with its brackets
 
 # What each kind of answer looks like in a sentence.
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
@@ -160,7 +161,8 @@ def read_question(text: str, context: str = "") -> Question:
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)),
-        places=places, people=people, names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2],
+        places=places, people=people,
+        names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
 
