@@ -84,7 +84,7 @@ def _pick(plan: Plan) -> list[Candidate]:
         return [first, other_day[0]]
     # two sentences that answer about equally well are both shown, when the second says something of what is
     # asked beyond the article's subject and does not repeat the first
-    close = [c for c in fresh[1:3] if c.score >= TIE_RATIO * first.score and _beyond_title(plan, c)
+    close = [c for c in fresh[1:3] if c.score >= TIE_RATIO * first.score and _adds(plan, c, first)
              and not _repeats(c.text, first.text)]
     if close and len(first.text) + len(close[0].text) < PAIR_CHARS:
         return [first, close[0]]
@@ -99,12 +99,16 @@ def _pick(plan: Plan) -> list[Candidate]:
     return [first]
 
 
-def _beyond_title(plan: Plan, candidate: Candidate) -> bool:
-    """Whether a sentence holds one of the question's words that its article's title does not."""
+def _adds(plan: Plan, candidate: Candidate, first: Candidate) -> bool:
+    """Whether a sentence says something of what is asked that the first does not: a word of the question
+    beyond its article's title that the first lacks, or the word the question asks about (not only the subject
+    again, 研究院成立于…… after the sentence that named its project)."""
     assert plan.gate is not None
     title = fold(plan.passages[candidate.rank].meta.get("title") or "")
-    said = fold(candidate.text)
-    return any(term in said for term in plan.gate.terms if term not in title)
+    said, before = fold(candidate.text), fold(first.text)
+    if any(term in said for term in plan.gate.focus if term not in title):
+        return True
+    return any(term in said and term not in before for term in plan.gate.terms if term not in title)
 
 
 def _repeats(text: str, other: str) -> bool:

@@ -46,6 +46,7 @@ SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters
 SIBLING_HEAD = 4  # the longest shared head looked for
 NAME_CHARS = 6  # a title this short is a name (嘉善南站), not a headline
 NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
+GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾号呀么"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
@@ -156,7 +157,7 @@ class Gate:
         return {t: w / (1.0 + math.log1p(sum(1 for s in sentences if t in s))) for t, w in self.terms.items()}
 
     def _sentences(self, rank: int, passage: Passage, prior: float) -> list[Candidate]:
-        spans = split_sentences(passage.text)
+        spans = split_at_gaps(passage.text, split_sentences(passage.text))
         title = fold(passage.meta.get("title") or "")
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
@@ -291,6 +292,19 @@ def mend(question: Question, lexical: LexicalIndex) -> Question:
 def uncommon(word: str) -> bool:
     """Whether a word is a name or term rather than common Chinese (jieba's dictionary knows it as rare or not at all)."""
     return dictionary_frequency(word) < COMMON_FREQ
+
+
+def split_at_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences cut again at a wide run of spaces: a headline and a dateline flattened into one line of text."""
+    out = []
+    for start, end in spans:
+        for gap in GAP.finditer(text, start, end):
+            if gap.start() > start:
+                out.append((start, gap.start()))
+            start = gap.end()
+        if end > start:
+            out.append((start, end))
+    return out
 
 
 def _chinese(text: str) -> bool:
