@@ -105,6 +105,14 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰园区为民营小微企业园,园区规划占地面积103亩,规划建筑面积15万平方米,项目总投资3.5亿元,其中一期已经建成。
 
+## 汽车产业链党建联盟成立
+
+本报讯 近日，我市成立了汽车产业链党建联盟。接下来，党建联盟将重点实施好三项机制，即组建红色联盟、建立运行机制、打造服务平台。
+
+## 保税区党建联盟成立
+
+本报讯 保税区党建联盟昨天成立，23家单位成为首批成员，将围绕以“党建链”赋能“产业链”，实现党建共建、优势共享。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -255,6 +263,12 @@ def test_people_across_articles_are_collected(answerer: Answerer) -> None:
     answer, _ = answerer.answer("报道里出现过的市委书记都有谁？")
     assert answer.found and "仲旭东" in answer.text and "祁海龙" in answer.text
     assert len(answer.citations) >= 2
+
+
+def test_a_list_inside_one_article_is_not_padded_with_other_articles(answerer: Answerer) -> None:
+    # 哪些 asks for the items one article lists; another 党建联盟 is not one of them
+    answer, _ = answerer.answer("汽车产业链党建联盟将重点实施哪些机制？")
+    assert answer.found and "三项机制" in _first(answer.text) and "保税区" not in answer.text
 
 
 def test_meetings_a_person_attended_are_named(answerer: Answerer) -> None:

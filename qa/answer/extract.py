@@ -20,7 +20,7 @@ TIE_RATIO = 0.9
 REPEAT_SHARE = 0.6  # a sentence sharing this much of another's character pairs repeats it
 FRESH_RATIO = 0.8
 OPEN_KINDS = (None, "reason", "method")  # what/why/how: the fact is not of a kind a sentence can be checked for
-LIST_RATIO = 0.5
+LIST_RATIO = 0.6
 UNDATED = "一篇未注明日期的报道称，"
 # the answer's own words around the quotes: removed before the quotes are checked against their sources
 FRAMING = re.compile(
@@ -160,7 +160,8 @@ def _across(plan: Plan) -> str | None:
     best: dict[str, Candidate] = {}
     for c in plan.answering:
         key = str(plan.passages[c.rank].meta.get("article_id") or plan.passages[c.rank].chunk_id)
-        named = subject is None or subject in fold(c.text)
+        title = fold(plan.passages[c.rank].meta.get("title") or "")
+        named = subject is None or subject in fold(c.text) or subject in title
         if key not in best and named and c.score >= LIST_RATIO * plan.answering[0].score:
             best[key] = c
     items = list(best.values())[:MAX_ITEMS]
