@@ -90,6 +90,8 @@ _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多高|高度"), LENGTHS + r"|层"), (re.compile(r"多长|长度|多远|距离"), LENGTHS + r"|小时|分钟|天|年"),
     (re.compile(r"多大年纪|年龄|几岁|多少岁"), r"岁|高龄|年纪"), (re.compile(r"比例|比重|占比|百分之|率"), r"%|成|分之|半"),
     (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
+    (re.compile(r"体长|身长|全长|总长|身高|体高|海拔"), LENGTHS), (re.compile(r"体重|重量|多重"), r"克|斤|吨|磅"),
+    (re.compile(r"面积"), r"平方|亩|公顷|㎡|m2|m²"),
     (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|造价|费用|价格|多少钱"), r"元|亿|万|英镑"),  # money, never 103亩
 )
 
