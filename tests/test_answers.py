@@ -113,6 +113,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 保税区党建联盟昨天成立，23家单位成为首批成员，将围绕以“党建链”赋能“产业链”，实现党建共建、优势共享。
 
+## 我市两项节水案例上榜
+
+本报讯 日前，省水利厅公布了节水行动十佳案例，我市新丰化工基地、新丰农业公司两项节水实践案例入围。新丰化工基地的中水回用项目于2017年投用。五年来实现节水391万立方米，减少污水排放284万立方米。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -173,7 +177,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("嘉善南站有几条到发线？", "2条"),
     ("新丰镇内有多少人口？", "8.57万"),
     ("异地购房提取公积金服务有哪些试点城市？", "芜湖市"),  # 有哪些: the sentence that lists
-    ("新丰园区项目总投资多少？", "3.5亿元"),  # money, not the 103亩 before it  # 镇内: within the town, never written so
+    ("新丰园区项目总投资多少？", "3.5亿元"),  # money, not the 103亩 before it
+    ("新丰化工基地的中水回用项目五年节水多少？", "391万立方米"),  # the number right after 节水, not 两项节水  # 镇内: within the town, never written so
     ("新丰镇的文化礼堂什么时候投入使用？", "2021年5月"),  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:

@@ -31,6 +31,7 @@ CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hol
 CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence holds many characters by chance
 PLACE_WEIGHT = 0.3  # asked where: a sentence that locates (位于, 地处, ……省/市/区) over one that merely names a place
 LOCATES = re.compile(r"位于|坐落|座落|地处|地址|[\u4e00-\u9fff]{2,}[省市县区州郡国镇乡村岛路街道]")
+COUNT_WEIGHT = 0.5  # asked how many: a number right after the word asked about (节水391.79万 over 2项节水)
 NEAR_WEIGHT = 0.2  # the fact asked for stands right beside the word it is asked about (父亲是……王治平, 长度为80cm)
 NEAR_BEFORE, NEAR_AFTER = 8, 16
 CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate the subject, the new words decide
@@ -188,6 +189,8 @@ class Gate:
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
             if self.question.kind == "place" and LOCATES.search(folded[i]):
                 near += PLACE_WEIGHT
+            if self.question.kind == "number" and self._counted_after_focus(folded[i]):
+                near += COUNT_WEIGHT
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i])
             focus_ok = self._focus_found(folded[i], window, title)
@@ -240,6 +243,10 @@ class Gate:
                 start += len(piece.word)
         flag = next((flag for end, flag in self._tagged if end >= at), "x")
         return not flag.startswith(NOT_NAMING)
+
+    def _counted_after_focus(self, folded: str) -> bool:
+        """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
+        return any(re.search(re.escape(term) + r".{0,3}?\d", folded) for term in self.focus)
 
     def _beside_focus(self, folded: str) -> bool:
         """Whether the kind of fact asked for stands within a few characters of a focus word."""
