@@ -117,6 +117,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 日前，省水利厅公布了节水行动十佳案例，我市新丰化工基地、新丰农业公司两项节水实践案例入围。新丰化工基地的中水回用项目于2017年投用。五年来实现节水391万立方米，减少污水排放284万立方米。
 
+## 新丰镇图书馆开放
+
+本报讯 新丰镇图书馆工作日开放时间为上午9点到下午5点。图书馆周末开放时间延长到晚上9点。馆内藏书两万册。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -235,6 +239,12 @@ def test_no_second_sentence_that_only_names_the_subject(answerer: Answerer) -> N
     # the title names the fish: the sentence that names it again and says nothing of where it lives is padding
     answer, _ = answerer.answer("单斑笛鲷分布在什么地区？")
     assert answer.found and answer.text.startswith("本鱼分布于印度太平洋区。") and "笛鲷科" not in answer.text
+
+
+def test_two_sentences_that_answer_alike_are_both_given(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("新丰镇图书馆的开放时间是怎样的？")
+    assert answer.found and answer.text.startswith("新丰镇图书馆工作日开放时间") and "周末开放时间" in answer.text
+    assert "藏书" not in answer.text
 
 
 def test_openers_and_relative_dates() -> None:

@@ -106,7 +106,7 @@ def _adds(plan: Plan, candidate: Candidate, first: Candidate) -> bool:
     assert plan.gate is not None
     title = fold(plan.passages[candidate.rank].meta.get("title") or "")
     said, before = fold(candidate.text), fold(first.text)
-    if any(term in said for term in plan.gate.focus if term not in title):
+    if any(term in said for term in plan.gate.focus):
         return True
     return any(term in said and term not in before for term in plan.gate.terms if term not in title)
 
