@@ -140,7 +140,7 @@ class Question:
     words: list[str] = field(default_factory=list)
     focus: set[str] = field(default_factory=set)
     unit: re.Pattern[str] | None = None
-    plain: set[str] = field(default_factory=set)
+    plain: set[str] = field(default_factory=set)  # the nouns and names jieba cut itself (not 达产, 弄混)
     places: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # what the question quotes (“红巢生活”, 《唐文粹》): found whole or not at all
@@ -156,33 +156,36 @@ def read_question(text: str, context: str = "") -> Question:
     """Read a question; ``context`` holds words carried from earlier turns (they locate, never decide)."""
     folded = fold(text)
     kind = next((name for name, pattern in _KINDS if pattern.search(text)), None)
-    places, people = _names(text)
+    places, people, said = _names(text)
     own = [w for w in question_words(text) if not ASKING.search(w) and w not in META_WORDS]
     carried = [w for w in question_words(context) if w not in own and not ASKING.search(w) and w not in META_WORDS] \
         if context else []
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
-        words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)),
+        words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)) - said,
         places=places, people=people,
         names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
 
-def _names(text: str) -> tuple[list[str], list[str]]:
+def _names(text: str) -> tuple[list[str], list[str], set[str]]:
     """Place names (平湖, 新埭镇) and people's names (周军波) the question is about: a passage about another
-    place, or that does not name the person, does not answer it."""
+    place, or that does not name the person, does not answer it. Also the verbs and modifiers it uses (达产,
+    弄混): a rare one is wording, not a name the passage must hold."""
     import jieba.posseg
 
-    places, people = [], []
+    places, people, said = [], [], set()
     for piece in jieba.posseg.lcut(text):
         word = piece.word
+        if piece.flag.startswith(("v", "a", "d")):
+            said.add(word.lower())
         if len(word) < 2:
             continue
         if word not in _GENERIC_PLACES and (piece.flag == "ns" or _PLACE_NAME.match(word)):
             places.append(fold(word))
         elif piece.flag in ("nr", "nrfg", "nrt"):
             people.append(fold(word))
-    return places, people
+    return places, people, said
 
 
 def _focus(text: str, own: list[str], reach: int = 3) -> set[str]:
