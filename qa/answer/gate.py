@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
 from index.tokenize import dictionary_frequency
-from qa.answer.question import ASK_NOUNS, CRISP_KINDS, YEAR, Question, fold, holds_kind, kind_hint
+from qa.answer.question import ASK_NOUNS, CRISP_KINDS, TOWN, YEAR, Question, fold, holds_kind, kind_hint, towns
 from qa.relevance import ASKING
 from qa.retrieve import Passage
 
@@ -183,7 +183,8 @@ class Gate:
             found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
             kind_ok = found_kind or (self.question.kind == "date" and bool(passage.meta.get("date")))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
-                and all(name in before or name in opening for name in self.question.names)
+                and all(name in before or name in opening for name in self.question.names) \
+                and not self._another_town(folded[i])
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = found_kind if self.question.kind in CRISP_KINDS else kind_hint(self.question, sentence)
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
@@ -243,6 +244,11 @@ class Gate:
                 start += len(piece.word)
         flag = next((flag for end, flag in self._tagged if end >= at), "x")
         return not flag.startswith(NOT_NAMING)
+
+    def _another_town(self, folded: str) -> bool:
+        """Whether a sentence tells of another town than the one asked about (独山港镇's figure for 新埭镇)."""
+        asked = [place for place in self.question.places if TOWN.search(place) and place not in folded]
+        return bool(asked) and any(town not in asked for town in towns(folded))
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""

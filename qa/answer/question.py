@@ -45,6 +45,9 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
                         "平方米", "立方米", "公分", "厘米", "千米", "吨", "亩", "人次", "开始", "时间", "是从"])
 _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES}]?$")
 
+TOWN = re.compile(r"(?:镇|乡|街道)$")  # a town the question names: a sentence naming another town is not about it
+_TOWN_SUFFIX = re.compile(r"镇|乡|街道")
+_NO_TOWN = set("全我本该各城乡小古集重市村每一两")  # 全镇, 城乡镇: no town's name
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县镇乡村]$")
 _GENERIC_PLACES = frozenset(["城市", "全市", "我市", "本市", "全县", "全镇", "全省", "全国", "国内", "国外", "海外", "地区",
                              "农村", "城乡", "乡村", "城镇", "社区", "镇内", "市内", "县内", "村里", "当地", "本地", "外地",
@@ -168,6 +171,17 @@ def read_question(text: str, context: str = "") -> Question:
     )
 
 
+def towns(text: str) -> list[str]:
+    """The towns text names, each as the two characters before 镇/乡/街道 and the suffix (新埭镇, 山港镇)."""
+    found = []
+    for match in _TOWN_SUFFIX.finditer(text):
+        name = text[max(0, match.start() - 2) : match.end()]
+        if len(name) == 2 + len(match.group(0)) and all("\u4e00" <= ch <= "\u9fff" for ch in name[:2]) \
+                and name[1] not in _NO_TOWN and name[0] not in _NO_TOWN:
+            found.append(name)
+    return found
+
+
 def _names(text: str) -> tuple[list[str], list[str], set[str]]:
     """Place names (平湖, 新埭镇) and people's names (周军波) the question is about: a passage about another
     place, or that does not name the person, does not answer it. Also the verbs and modifiers it uses (达产,
@@ -185,6 +199,7 @@ def _names(text: str) -> tuple[list[str], list[str], set[str]]:
             places.append(fold(word))
         elif piece.flag in ("nr", "nrfg", "nrt"):
             people.append(fold(word))
+    places += [town for town in towns(fold(text)) if not any(town in place or place in town for place in places)]
     return places, people, said
 
 
