@@ -160,8 +160,8 @@ def _across(plan: Plan) -> str | None:
     best: dict[str, Candidate] = {}
     for c in plan.answering:
         key = str(plan.passages[c.rank].meta.get("article_id") or plan.passages[c.rank].chunk_id)
-        title = fold(plan.passages[c.rank].meta.get("title") or "")
-        named = subject is None or subject in fold(c.text) or subject in title
+        titled = fold(plan.passages[c.rank].meta.get("title") or "")
+        named = subject is None or subject in fold(c.text) or subject in titled
         if key not in best and named and c.score >= LIST_RATIO * plan.answering[0].score:
             best[key] = c
     items = list(best.values())[:MAX_ITEMS]
