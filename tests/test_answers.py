@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from index.chunk import split_sentences
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener
-from qa.answer.gate import mend, split_at_gaps
+from qa.answer.gate import split_at_gaps
+from qa.answer.names import mend
 from qa.answer.question import fold, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions

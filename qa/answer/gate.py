@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from index.chunk import split_sentences
 from index.lexical import LexicalIndex
-from index.tokenize import dictionary_frequency
-from qa.answer.question import ASK_NOUNS, CRISP_KINDS, TOWN, YEAR, Question, fold, holds_kind, kind_hint, towns
+from qa.answer.names import EDGE_CHARS, Siblings, another_town, uncommon, unglued
+from qa.answer.question import ASK_NOUNS, CRISP_KINDS, YEAR, Question, chinese, fold, holds_kind, kind_hint
 from qa.relevance import ASKING
 from qa.retrieve import Passage
 
@@ -38,18 +38,12 @@ CONTEXT_WEIGHT = 0.5  # words carried from earlier turns count half: they locate
 ASK_NOUN_WEIGHT = 0.3  # 特点, 影响: the report states the thing, seldom the word
 RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must be in the passage, at least in part
 COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
-COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
 PART_CREDIT = 0.8
 NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
 ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, left out of its characters
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
-SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters just before their shared head
-SIBLING_HEAD = 4  # the longest shared head looked for
-NAME_CHARS = 6  # a title this short is a name (嘉善南站), not a headline
-NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
 GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
-EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾号呀么"  # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 
 
 @dataclass
@@ -92,15 +86,14 @@ class Gate:
         # a word found all over the archive (the city's own name) does not tell what is asked
         # places are checked on their own (the paper's city may be called 我市)
         # (a word jieba made up with a particle, 王是 or 瞳于, is looked for without it)
-        focus = {fold(w) if dictionary_frequency(w) else fold(w).strip(EDGE_CHARS)
-                 for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
+        focus = {fold(unglued(w)) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
         self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
         self.sharp = self.terms
         self.hint_weight = LIST_WEIGHT if question.listing and question.kind is None else KIND_WEIGHT
-        self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if _chinese(ch) and ch not in PLAIN_CHARS}
+        self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if chinese(ch) and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
-        self._tagged: list[tuple[int, str]] | None = None  # the folded question's words: where each ends, its part of speech
+        self.siblings = Siblings(question)
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
@@ -164,7 +157,7 @@ class Gate:
         whole = title + "".join(folded)
         article = self.articles.get(str(passage.meta.get("article_id") or passage.chunk_id), whole)
         rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text) \
-            and not self._sibling(passage.meta.get("title") or "", article) \
+            and not self.siblings.of(passage.meta.get("title") or "", article) \
             and all(self._found_name(name, article) for name in self.question.people)
         titled = self.coverage(title) if title else 0.0
         beyond = {t: w for t, w in self.sharp.items() if t not in title}
@@ -184,7 +177,7 @@ class Gate:
             kind_ok = found_kind or (self.question.kind == "date" and bool(passage.meta.get("date")))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names) \
-                and not self._another_town(folded[i])
+                and not another_town(self.question, folded[i])
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = found_kind if self.question.kind in CRISP_KINDS else kind_hint(self.question, sentence)
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
@@ -209,46 +202,6 @@ class Gate:
         asked = [t for t in self.focus if t not in title]
         said = not asked or any(self._held(t, sentence) >= 0.5 for t in asked)
         return said and all(self._held(t, window) >= 0.5 for t in self.focus)
-
-    def _sibling(self, title: str, article: str) -> bool:
-        """Whether the question names a sibling of what the article is titled (交叉笛鲷 for an article on 单斑笛鲷).
-
-        The title ends in a head (笛鲷; a common word like 南站 only when the title is as short as a name, 嘉善南站,
-        not a headline); the question puts another modifier before that head, and the article never says the two
-        together.
-        """
-        asked, titled = fold(self.question.text), fold(title)
-        if not titled or titled in asked:
-            return False
-        for size in range(min(len(titled) - SIBLING_CHARS, SIBLING_HEAD), 1, -1):
-            head = titled[-size:]
-            at = asked.find(head)
-            if at < SIBLING_CHARS or not (_rare_head(head) or len(titled) <= NAME_CHARS and _chinese(head)):
-                continue
-            theirs, ours = asked[at - SIBLING_CHARS : at], titled[-size - SIBLING_CHARS : -size]
-            if not self._names_before(at):  # 兴建关帝庙, 两起爆炸案: a verb or a count, not another name
-                return False
-            if theirs == ours or not _chinese(theirs + ours) or any(ch in EDGE_CHARS for ch in theirs + ours):
-                return False
-            return theirs + head not in article  # (黑龙江龙属: 黑龙江 may be in an article on 乌拉嘎龙属)
-        return False
-
-    def _names_before(self, at: int) -> bool:
-        """Whether the word of the (folded) question that ends just before ``at`` may be part of a name."""
-        if self._tagged is None:
-            import jieba.posseg
-
-            self._tagged, start = [], 0
-            for piece in jieba.posseg.lcut(fold(self.question.text)):
-                self._tagged.append((start + len(piece.word), piece.flag))
-                start += len(piece.word)
-        flag = next((flag for end, flag in self._tagged if end >= at), "x")
-        return not flag.startswith(NOT_NAMING)
-
-    def _another_town(self, folded: str) -> bool:
-        """Whether a sentence tells of another town than the one asked about (独山港镇's figure for 新埭镇)."""
-        asked = [place for place in self.question.places if TOWN.search(place) and place not in folded]
-        return bool(asked) and any(town not in asked for town in towns(folded))
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
@@ -287,26 +240,6 @@ class Gate:
         return [c for c in candidates if c.answers and c.subject >= self.min_subject]
 
 
-def mend(question: Question, lexical: LexicalIndex) -> Question:
-    """The question with words jieba made up by gluing a particle to a name the archive holds (尚恩有, 榅桲还,
-    郭麐号) read as that name: the made-up word is in no report and would outweigh every other."""
-    ceiling = lexical.idf("\x00")
-
-    def name(word: str) -> str:
-        if dictionary_frequency(word) or lexical.idf(word) < ceiling:
-            return word
-        core = word.strip(EDGE_CHARS)
-        return core if len(core) >= 2 and core != word and lexical.idf(core) < ceiling else word
-
-    return replace(question, words=[name(w) for w in question.words], focus={name(w) for w in question.focus},
-                   plain={name(w) for w in question.plain})
-
-
-def uncommon(word: str) -> bool:
-    """Whether a word is a name or term rather than common Chinese (jieba's dictionary knows it as rare or not at all)."""
-    return dictionary_frequency(word) < COMMON_FREQ
-
-
 def split_at_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences cut again at a wide run of spaces: a headline and a dateline flattened into one line of text."""
     out = []
@@ -318,18 +251,6 @@ def split_at_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
         if end > start:
             out.append((start, end))
     return out
-
-
-def _chinese(text: str) -> bool:
-    """Whether every character of text is a Chinese character."""
-    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-def _rare_head(text: str) -> bool:
-    """Whether text is all Chinese and holds no common word (笛鲷, 冠雉; not 南站 or 项目开工)."""
-    if not _chinese(text):
-        return False
-    return not any(not uncommon(text[a:b]) for a in range(len(text)) for b in range(a + 2, len(text) + 1))
 
 
 def _char_share(weights: dict[str, float], folded: str) -> float:

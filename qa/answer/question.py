@@ -171,13 +171,17 @@ def read_question(text: str, context: str = "") -> Question:
     )
 
 
+def chinese(text: str) -> bool:
+    """Whether every character of text is a Chinese character."""
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def towns(text: str) -> list[str]:
     """The towns text names, each as the two characters before 镇/乡/街道 and the suffix (新埭镇, 山港镇)."""
     found = []
     for match in _TOWN_SUFFIX.finditer(text):
         name = text[max(0, match.start() - 2) : match.end()]
-        if len(name) == 2 + len(match.group(0)) and all("\u4e00" <= ch <= "\u9fff" for ch in name[:2]) \
-                and name[1] not in _NO_TOWN and name[0] not in _NO_TOWN:
+        if len(name) == 2 + len(match.group(0)) and chinese(name[:2]) and not set(name[:2]) & _NO_TOWN:
             found.append(name)
     return found
 

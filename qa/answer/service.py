@@ -13,8 +13,9 @@ from typing import Any
 from index.dates import DateRange, date_range
 from qa import citations
 from qa.answer.extract import FRAMING, day_listing, extract
-from qa.answer.gate import Gate, mend
+from qa.answer.gate import Gate
 from qa.answer.model import NOT_FOUND, Answer, Plan, cite, finish, listed
+from qa.answer.names import mend
 from qa.answer.question import YEAR, Question, read_question
 from qa.followup import SHORT, standalone
 from qa.llm import LLM
