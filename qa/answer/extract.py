@@ -16,7 +16,7 @@ from qa.retrieve import Passage
 MAX_ITEMS = 6
 SECOND_RATIO = 0.6  # a second sentence must score this share of the first, and say something the first does not
 PAIR_CHARS = 160
-TIE_RATIO = 0.9
+TIE_RATIO = 0.9  # a second sentence scoring this share of the first answers about as well: both are shown
 REPEAT_SHARE = 0.6  # a sentence sharing this much of another's character pairs repeats it
 FRESH_RATIO = 0.8
 OPEN_KINDS = (None, "reason", "method")  # what/why/how: the fact is not of a kind a sentence can be checked for
@@ -82,8 +82,8 @@ def _pick(plan: Plan) -> list[Candidate]:
                  and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])]
     if other_day:
         return [first, other_day[0]]
-    # two sentences that answer about equally well are both shown, when the second says something of what is
-    # asked beyond the article's subject and does not repeat the first
+    # two sentences that answer about equally well are both shown, when the second says what is asked (not only
+    # the subject again) and does not repeat the first
     close = [c for c in fresh[1:3] if c.score >= TIE_RATIO * first.score and _adds(plan, c, first)
              and not _repeats(c.text, first.text)]
     if close and len(first.text) + len(close[0].text) < PAIR_CHARS:
