@@ -130,6 +130,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰镇和林埭镇今年推进农村污水改造。今年林埭镇对全镇13个行政村开展改造，受益农户约3500户。新丰镇的改造明年启动。
 
+## 新丰电机工厂投产
+
+本报讯 新丰电机（浙江）有限公司是我市驱动电机生产领域第一家“吃螃蟹”的外资企业，公司第二工厂于2019年5月正式投产，主要生产新能源汽车和混合动力汽车的驱动电机。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -257,6 +261,11 @@ def test_two_sentences_that_answer_alike_are_both_given(answerer: Answerer) -> N
     answer, _ = answerer.answer("新丰镇图书馆的开放时间是怎样的？")
     assert answer.found and answer.text.startswith("新丰镇图书馆工作日开放时间") and "周末开放时间" in answer.text
     assert "藏书" not in answer.text
+
+
+def test_two_questions_in_one_get_both_answers(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("新丰电机第二工厂是什么时候投产的？生产什么？")
+    assert answer.found and "2019年5月" in answer.text and "驱动电机。" in answer.text
 
 
 def test_openers_and_relative_dates() -> None:

@@ -65,7 +65,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     sentence = strip_opener(candidate.text)
     clauses = _CLAUSE.findall(sentence) or [sentence]
     repeated = bool(said) and fold(sentence) in said
-    crisp = gate.question.kind in CRISP_KINDS
+    crisp = gate.question.kind in CRISP_KINDS and not gate.question.several  # 什么时候投产？生产什么？: both
     if crisp:
         limit = min(limit, FACT_CHARS)
     terms = gate.own if repeated else gate.terms

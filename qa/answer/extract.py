@@ -88,7 +88,7 @@ def _pick(plan: Plan) -> list[Candidate]:
              and not _repeats(c.text, first.text)]
     if close and len(first.text) + len(close[0].text) < PAIR_CHARS:
         return [first, close[0]]
-    if plan.question.kind not in OPEN_KINDS and len(re.findall(r"[？?]", plan.question.text)) < 2:
+    if plan.question.kind not in OPEN_KINDS and not plan.question.several:
         return [first]  # a number, name, date or place: one sentence says it
     for other in fresh[1:]:
         if other.score < SECOND_RATIO * first.score:

@@ -150,6 +150,11 @@ class Question:
     people: list[str] = field(default_factory=list)  # people it names (周军波): the passage must name them too
 
     @property
+    def several(self) -> bool:
+        """Whether the text asks more than one question (是什么时候投产的？生产什么？)."""
+        return len(re.findall(r"[？?]", self.text)) > 1
+
+    @property
     def needs_focus(self) -> bool:
         """Whether the answering sentence itself must name what is counted or dated (总投资, 开工)."""
         return self.kind in ("number", "date") and bool(self.focus)
