@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from index.chunk import split_sentences
+from index.dates import make_date
 from index.lexical import LexicalIndex
 from qa.answer.names import EDGE_CHARS, Siblings, another_town, uncommon, unglued
-from qa.answer.question import ASK_NOUNS, CRISP_KINDS, YEAR, Question, chinese, fold, holds_kind, kind_hint
+from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, YEAR, Question, chinese, fold, holds_kind, kind_hint
 from qa.relevance import ASKING
 from qa.retrieve import Passage
 
@@ -39,10 +41,12 @@ ASK_NOUN_WEIGHT = 0.3  # 特点, 影响: the report states the thing, seldom the
 RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must be in the passage, at least in part
 COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
 PART_CREDIT = 0.8
+FOCUS_HELD = 0.4  # a focus word counts as said when half its character pairs are (收盘 for 收盘价)
 NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
 ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, left out of its characters
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
 GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
+REPORT_LAG = 2  # a report tells of the day before (昨天) or two (前天)
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 
 
@@ -200,8 +204,8 @@ class Gate:
         if not (self.question.needs_focus and self.focus):
             return True
         asked = [t for t in self.focus if t not in title]
-        said = not asked or any(self._held(t, sentence) >= 0.5 for t in asked)
-        return said and all(self._held(t, window) >= 0.5 for t in self.focus)
+        said = not asked or any(self._held(t, sentence) >= FOCUS_HELD for t in asked)
+        return said and all(self._held(t, window) >= FOCUS_HELD for t in self.focus)
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
@@ -220,15 +224,20 @@ class Gate:
     def _item_found(self, item: str, sentence: str, window: str, whole: str, passage: Passage) -> bool:
         """A named item must be in the text, and no neighbour of it (第五次 for 第十六次) beside the answer.
 
-        A past year may instead be the report's year when the text names no year.
+        A past year may instead be the report's year when the text names no year, a day the report's date
+        (or the day or two before it: 昨天, 前天).
         """
-        if item in sentence:
+        alone = r"(?<!\d)" if item[0].isdigit() else ""  # 2月2日 is not in 12月2日
+        named = re.compile(alone + re.escape(item))
+        if named.search(sentence):
             return True
-        neighbour = re.compile(re.sub(r"\d+", r"\\d+", re.escape(item)))
+        neighbour = re.compile(alone + re.sub(r"\d+", r"\\d+", re.escape(item)))
         if neighbour.search(sentence):
             return False
-        if item in window or item in whole and not neighbour.search(window):
+        if named.search(window) or named.search(whole) and not neighbour.search(window):
             return True
+        if day := DAY.fullmatch(item):
+            return _reported_on(passage.meta.get("date"), int(day.group(1)), int(day.group(2)))
         year = YEAR.fullmatch(item)
         if not year or int(year.group(1)) > self.today_year or YEAR.search(window):
             return False
@@ -251,6 +260,18 @@ def split_at_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
         if end > start:
             out.append((start, end))
     return out
+
+
+def _reported_on(reported: object, month: int, day: int) -> bool:
+    """Whether a report dated ``YYYYMMDD`` came out on that month and day or the two days after (昨天, 前天)."""
+    if not reported:
+        return False
+    when = int(str(reported))
+    for back in range(REPORT_LAG + 1):
+        shifted = make_date(when // 10000, when // 100 % 100, when % 100)
+        if shifted is not None and (shifted - timedelta(days=back)).timetuple()[1:3] == (month, day):
+            return True
+    return False
 
 
 def _char_share(weights: dict[str, float], folded: str) -> float:

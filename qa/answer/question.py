@@ -65,7 +65,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be checked for holding
 _LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[，,、]")  # three items or more, 包括, 分别, a colon
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
-_ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年(?!\d{1,2}月)")
+_ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年(?!\d{1,2}月)|\d{1,2}月\d{1,2}日")
+DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
 _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title is looked for with its brackets
@@ -95,7 +96,7 @@ _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
     (re.compile(r"体长|身长|全长|总长|身高|体高|海拔"), LENGTHS), (re.compile(r"体重|重量|多重"), r"克|斤|吨|磅"),
     (re.compile(r"面积"), r"平方|亩|公顷|㎡|m2|m²"),
-    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|造价|费用|价格|多少钱"), r"元|亿|万|英镑"),  # money, never 103亩
+    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|费用|价|多少钱"), r"元|亿|万|英镑"),  # money, never 103亩
 )
 
 
