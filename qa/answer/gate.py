@@ -47,6 +47,7 @@ ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, 
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
 GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
 REPORT_LAG = 2  # a report tells of the day before (昨天) or two (前天)
+OFFICE = re.compile(r"(?:书记|[市县镇乡区省]长|主任|局长|部长|厅长|主席|院长|校长|会长|董事长|经理|总裁|站长|所长|社长|馆长|队长)$")
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 
 
@@ -199,8 +200,11 @@ class Gate:
     def _focus_found(self, sentence: str, window: str, title: str) -> bool:
         """A number or date must be said of what is asked (总投资, 开工), in the sentence and beside it.
 
-        A focus word the title names is the article's subject: the sentence may leave it unsaid.
+        A focus word the title names is the article's subject: the sentence may leave it unsaid. Asked who holds
+        an office (乡长是谁), the office must be said beside the name: a 党委书记 does not answer.
         """
+        if self.question.kind == "person" and any(OFFICE.search(t) for t in self.focus):
+            return all(t in window for t in self.focus if OFFICE.search(t))
         if not (self.question.needs_focus and self.focus):
             return True
         asked = [t for t in self.focus if t not in title]
