@@ -124,6 +124,11 @@ def _int(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def int_date(day: int) -> date | None:
+    """The date of an int ``YYYYMMDD`` (None for 0 or no such day)."""
+    return make_date(day // 10000, day // 100 % 100, day % 100) if day else None
+
+
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from index.clean import ends_sentence
+from index.dates import int_date
 from qa.answer.gate import Candidate, Gate
 from qa.answer.question import CRISP_KINDS, fold, kind_hint
 
@@ -40,9 +41,9 @@ def strip_opener(text: str) -> str:
 
 def absolute_dates(text: str, reported: int | None) -> str:
     """Give relative dates (昨天下午, 今年, 上月) their date from the report's, e.g. ``昨天（2023年4月6日）下午``."""
-    if not reported:
+    day = int_date(reported or 0)
+    if day is None:
         return text
-    day = date(reported // 10000, reported // 100 % 100, reported % 100)
 
     def name(match: re.Match[str]) -> str:
         word = match.group(1)

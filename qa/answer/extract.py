@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.dates import DateRange, make_date
+from index.dates import DateRange, int_date
 from index.models import spoken_date
 from qa.answer.compose import absolute_dates, excerpt, strip_opener
 from qa.answer.gate import Candidate
@@ -142,7 +142,7 @@ def _elsewhere(plan: Plan, picks: list[Candidate], asked: DateRange) -> str:
 
 def _distance(day: int, asked: DateRange) -> int:
     """Days between a ``YYYYMMDD`` report date and the asked period (0 inside it)."""
-    when = make_date(day // 10000, day // 100 % 100, day % 100)
+    when = int_date(day)
     if when is None:
         return 1 << 30
     return max((asked.since - when).days, (when - asked.until).days, 0)

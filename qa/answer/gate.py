@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from index.chunk import split_sentences
-from index.dates import make_date
+from index.dates import int_date
 from index.lexical import LexicalIndex
 from qa.answer.names import EDGE_CHARS, Siblings, another_town, uncommon, unglued
 from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, YEAR, Question, chinese, fold, holds_kind, kind_hint
@@ -99,6 +99,8 @@ class Gate:
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         self.siblings = Siblings(question)
+        self.item_patterns = {item: _item_patterns(item) for item in question.items}
+        self.counted = re.compile("(?:" + "|".join(map(re.escape, self.focus)) + r").{0,3}?\d") if self.focus else None
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
@@ -213,7 +215,7 @@ class Gate:
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
-        return any(re.search(re.escape(term) + r".{0,3}?\d", folded) for term in self.focus)
+        return self.counted is not None and self.counted.search(folded) is not None
 
     def _beside_focus(self, folded: str) -> bool:
         """Whether the kind of fact asked for stands within a few characters of a focus word."""
@@ -231,11 +233,9 @@ class Gate:
         A past year may instead be the report's year when the text names no year, a day the report's date
         (or the day or two before it: 昨天, 前天).
         """
-        alone = r"(?<!\d)" if item[0].isdigit() else ""  # 2月2日 is not in 12月2日
-        named = re.compile(alone + re.escape(item))
+        named, neighbour = self.item_patterns[item]
         if named.search(sentence):
             return True
-        neighbour = re.compile(alone + re.sub(r"\d+", r"\\d+", re.escape(item)))
         if neighbour.search(sentence):
             return False
         if named.search(window) or named.search(whole) and not neighbour.search(window):
@@ -266,16 +266,19 @@ def split_at_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
     return out
 
 
+def _item_patterns(item: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The item as written (2月2日, not inside 12月2日) and any neighbour of it (第五次 for 第十六次)."""
+    alone = r"(?<!\d)" if item[0].isdigit() else ""
+    return re.compile(alone + re.escape(item)), re.compile(alone + re.sub(r"\d+", r"\\d+", re.escape(item)))
+
+
 def _reported_on(reported: object, month: int, day: int) -> bool:
     """Whether a report dated ``YYYYMMDD`` came out on that month and day or the two days after (昨天, 前天)."""
-    if not reported:
+    when = int_date(int(str(reported))) if reported else None
+    if when is None:
         return False
-    when = int(str(reported))
-    for back in range(REPORT_LAG + 1):
-        shifted = make_date(when // 10000, when // 100 % 100, when % 100)
-        if shifted is not None and (shifted - timedelta(days=back)).timetuple()[1:3] == (month, day):
-            return True
-    return False
+    told = [when - timedelta(days=back) for back in range(REPORT_LAG + 1)]
+    return any((d.month, d.day) == (month, day) for d in told)
 
 
 def _char_share(weights: dict[str, float], folded: str) -> float:
