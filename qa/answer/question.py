@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.splice import is_cjk
 from index.tokenize import cut, words
 from qa.relevance import ASKING, question_words
 
@@ -179,7 +180,7 @@ def read_question(text: str, context: str = "") -> Question:
 
 def chinese(text: str) -> bool:
     """Whether every character of text is a Chinese character."""
-    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return all(is_cjk(ch) for ch in text)
 
 
 def towns(text: str) -> list[str]:
