@@ -9,7 +9,7 @@ from index.models import spoken_date
 from qa.answer.compose import absolute_dates, excerpt, strip_opener
 from qa.answer.gate import Candidate
 from qa.answer.model import Plan
-from qa.answer.question import _ROLE, fold, holds_kind
+from qa.answer.question import _ROLE, fold, holds_kind, pairs
 from qa.citations import MARKER
 from qa.retrieve import Passage
 
@@ -113,12 +113,8 @@ def _adds(plan: Plan, candidate: Candidate, first: Candidate) -> bool:
 
 def _repeats(text: str, other: str) -> bool:
     """Whether text says mostly what other says (the same sentence in two reports, or reworded)."""
-    mine, theirs = _pairs(fold(text)), _pairs(fold(other))
+    mine, theirs = pairs(fold(text)), pairs(fold(other))
     return len(mine & theirs) > REPEAT_SHARE * min(len(mine), len(theirs))
-
-
-def _pairs(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _quote(plan: Plan, candidate: Candidate) -> str:

@@ -11,7 +11,7 @@ from index.chunk import split_sentences
 from index.dates import int_date
 from index.lexical import LexicalIndex
 from qa.answer.names import EDGE_CHARS, Siblings, another_town, uncommon, unglued
-from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, YEAR, Question, chinese, fold, holds_kind, kind_hint
+from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, YEAR, Question, chinese, fold, holds_kind, kind_hint, pairs
 from qa.relevance import ASKING
 from qa.retrieve import Passage
 
@@ -85,7 +85,7 @@ class Gate:
         terms.update({fold(w): CONTEXT_WEIGHT * lexical.idf(w) for w in question.context if fold(w) not in terms})
         self.terms = {t: w for t, w in terms.items() if t}
         self.own = {t: w for t, w in self.terms.items() if t in {fold(w) for w in question.words}}
-        self.pieces = {t: {t[i : i + 2] for i in range(len(t) - 1)} for t in self.terms if len(t) >= 3}
+        self.pieces = {t: pairs(t) for t in self.terms if len(t) >= 3}
         self.total = sum(self.terms.values()) or 1.0
         ceiling = lexical.idf("\x00")  # the idf of a word the archive never saw
         # a word found all over the archive (the city's own name) does not tell what is asked

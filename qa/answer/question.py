@@ -178,6 +178,11 @@ def read_question(text: str, context: str = "") -> Question:
     )
 
 
+def pairs(text: str) -> set[str]:
+    """The character pairs of text (how a long word is found in part, or a sentence is found repeated)."""
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
 def chinese(text: str) -> bool:
     """Whether every character of text is a Chinese character."""
     return all(is_cjk(ch) for ch in text)
