@@ -72,12 +72,14 @@ def is_masthead_line(line: str) -> bool:
 def is_furniture(text: str) -> bool:
     """Return whether a block is page furniture: editor lines, weather, ads, slogans, jumps."""
     flat = text.replace("/", "")
-    if is_masthead_line(flat) and len(flat) < 40:
-        return True
-    return any(len(flat) <= limit and p.search(flat) for p, limit in _FURNITURE)
+    return is_masthead_line(flat) and len(flat) < 40 or _matches(flat, _FURNITURE)
 
 
 def maybe_furniture(text: str) -> bool:
     """Return whether a block reads like a countdown box, banner or slogan: furniture unless an article follows."""
-    flat = text.replace("/", "")
-    return any(len(flat) <= limit and p.search(flat) for p, limit in _MAYBE)
+    return _matches(text.replace("/", ""), _MAYBE)
+
+
+def _matches(flat: str, table: list[tuple[re.Pattern[str], int]]) -> bool:
+    """Whether a short enough text matches one of a table's (pattern, longest length) rows."""
+    return any(len(flat) <= limit and pattern.search(flat) for pattern, limit in table)

@@ -229,16 +229,21 @@ def _engine() -> Any:
         return _OCR
 
 
+def _ink(image: Any, xs: tuple[int, int], ys: tuple[int, int]) -> Any:
+    """Which columns of a band of the page hold print: a few dark pixels (light strokes of a blurred scan count)."""
+    band = image[max(0, ys[0]) : ys[1], max(0, xs[0]) : xs[1]]
+    if band.ndim == 3:
+        band = band[..., 0]
+    return (band < 200).sum(axis=0) >= 4
+
+
 def _blank_runs(image: Any, xs: tuple[int, int], ys: tuple[int, int], pitch: float) -> list[float]:
     """The middles of blank stretches wider than a character and a quarter across a line's band (gutters).
 
     A column of the band is print when it has a few dark pixels (light strokes of a blurred scan count);
     specks of scanner noise no wider than a stroke do not end a blank stretch.
     """
-    band = image[max(0, ys[0]) : ys[1], max(0, xs[0]) : xs[1]]
-    if band.ndim == 3:
-        band = band[..., 0]
-    ink = ((band < 200).sum(axis=0) >= 4).tolist()
+    ink = _ink(image, xs, ys).tolist()
     middles: list[float] = []
     start, speck = None, 0
     for x, inked in enumerate(ink + [True] * (SPECK + 1)):
@@ -256,8 +261,7 @@ def _blank_runs(image: Any, xs: tuple[int, int], ys: tuple[int, int], pitch: flo
 
 
 def _inked_span(image: Any, xs: tuple[int, int], ys: tuple[int, int]) -> tuple[int, int]:
-    band = image[max(0, ys[0]) : ys[1], xs[0] : xs[1], 0]
-    columns = ((band < 200).sum(axis=0) >= 4).nonzero()[0]
+    columns = _ink(image, xs, ys).nonzero()[0]
     if len(columns) == 0:
         return xs[0], xs[0]
     return xs[0] + max(0, int(columns[0]) - 3), xs[0] + min(xs[1] - xs[0], int(columns[-1]) + 4)

@@ -57,8 +57,7 @@ def repair(settings: IndexSettings, manifest: Manifest, store: ChromaStore,
     known = {str(row[0]) for row in manifest.db.execute("SELECT id FROM chunks")}
     orphans = sorted(stored - known)
     if orphans:
-        for start in range(0, len(orphans), 5000):
-            store.collection.delete(ids=orphans[start : start + 5000])
+        store.delete_ids(orphans)
         done.append(f"{len(orphans)} chunks the manifest does not hold were removed from Chroma")
     missing = known - stored
     if missing:
@@ -78,7 +77,6 @@ def _fresh_store(store: ChromaStore) -> None:
     if path.exists():
         path.rename(broken)
     store.reopen()
-    store._collection = None
     store.collection  # noqa: B018 - creates the collection for the configured embedder
     shutil.rmtree(broken, ignore_errors=True)
 
