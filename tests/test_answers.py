@@ -146,6 +146,26 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰乡党委书记王建国表示，进村主路将于年内铺成水泥路。
 
+## 新丰镇首位女站长
+
+本报讯 据介绍，在新丰镇历任的十多位站长中，2020年从外地调任来到新丰镇工作的李秀英最为触目，只因她成为了新丰镇首位女站长，也是全市最年轻的站长之一，深受群众好评。
+
+## 老纸币展出
+
+本报讯 新丰币（符号：XF；编号：XFB）是一种清末的老纸币，近日在民俗馆展出。
+
+## 化妆师张丽
+
+1995年，张丽在学期间，一部外地电影到平湖拍摄，张丽曾在片场打工，担任化妆师助手，生平第一次接触电影化妆的经验令张丽十分惊奇，从此立志做化妆师。
+
+## 王晓东
+
+王晓东，平湖新埭人，知名越剧演员，2019年获评省级非遗传承人。王晓东在本地电视台也参与过电视剧演出。
+
+## 新丰大桥通车
+
+本报讯 新丰大桥昨天建成通车，大桥长1.2公里，设双向4车道。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -189,6 +209,7 @@ def _first(text: str) -> str:
     "新丰镇今年农村污水改造受益农户有多少户？",  # the figure is 林埭镇's: the sentence names another town
     "新丰环保8月3日收盘价是多少？",  # a day the archive has no figure for, between two it has
     "新丰乡乡长是谁？",  # the report names the 党委书记, not the 乡长
+    "新丰大桥总投资多少？",  # a figure of the bridge the report does not give: its length is no answer
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -266,6 +287,18 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     assert "昨天（2023年4月6日）上午" in answer.text
     assert "周军波" in _first(answer.text) and len(answer.text) <= 80
     assert all(c.supported for c in answer.citations) and not answer.unsupported_sentences
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("新丰镇首位女站长是谁？", "李秀英"),  # 站长 is the question's own word, not the answer
+    ("新丰币是什么？", "老纸币"),  # a semicolon inside brackets cuts no sentence
+    ("张丽在哪一年第一次接触电影化妆？", "1995年"),  # a year, not 期间
+    ("王晓东的职业是什么？", "越剧演员"),  # the opening sentence says what its subject is
+    ("新丰大桥全长多少？", "1.2公里"),  # 全长 said by 长 right before the number
+])
+def test_the_quoted_clause_holds_the_answer(answerer: Answerer, question: str, expected: str) -> None:
+    answer, _ = answerer.answer(question)
+    assert answer.found and expected in _first(answer.text)
 
 
 def test_no_second_sentence_that_only_names_the_subject(answerer: Answerer) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from index.clean import ends_sentence
 from index.dates import int_date
-from qa.answer.gate import Candidate, Gate
+from qa.answer.gate import Candidate, Gate, join_bracketed
 from qa.answer.question import CRISP_KINDS, fold, kind_hint
 
 EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
@@ -17,7 +17,9 @@ FACT_CHARS = 70  # ... and a number, date, name or place about this long
 KIND_CRISP = 1.0  # a clause holding the number, date, name or place asked for is kept before any other
 KIND_HINT = 0.4
 LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
+TITLED_WEIGHT = 0.5  # a word the title holds tells less of which clause answers
 REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
+_DATED = re.compile(r"\d{1,4}\s*[年月日号]|[〇零一二三四五六七八九十]{2,4}年|[一二三四五六七八九十]{1,3}月")  # a year or a day
 _EMPTY_BRACKETS = re.compile(r"[（(][，,、：:；;\s]*[）)]")
 _CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")  # 46,600 and 21:00 are not cut
 _OPENER = re.compile(
@@ -58,18 +60,21 @@ def absolute_dates(text: str, reported: int | None) -> str:
     return _RELATIVE.sub(name, text, count=3)
 
 
-def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: str = "") -> str:
+def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: str = "", title: str = "") -> str:
     """The shortest run of the sentence's clauses that holds the answer, cut marks shown as ``……``.
 
     A sentence already quoted in the previous answer (``said``, folded) is cut to what the new question asks.
     """
     sentence = strip_opener(candidate.text)
-    clauses = _CLAUSE.findall(sentence) or [sentence]
+    clauses = join_bracketed(_CLAUSE.findall(sentence)) or [sentence]
     repeated = bool(said) and fold(sentence) in said
     crisp = gate.question.kind in CRISP_KINDS and not gate.question.several  # 什么时候投产？生产什么？: both
     if crisp:
         limit = min(limit, FACT_CHARS)
     terms = gate.own if repeated else gate.terms
+    # what the title names is known from the citation: the clause must say what is asked of it
+    titled = fold(title)
+    terms = {t: w * (TITLED_WEIGHT if titled and t in titled else 1.0) for t, w in terms.items()}
     if repeated:
         limit = min(limit, REPEAT_CHARS)
     if len(sentence) <= limit and not repeated:
@@ -80,7 +85,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
             piece = "".join(clauses[i : j + 1])
             if len(piece) > limit and j > i:
                 break
-            kind = (KIND_CRISP if crisp else KIND_HINT) if kind_hint(gate.question, piece) else 0.0
+            kind = _kind_value(gate, piece, crisp)
             value = gate.coverage(fold(piece), focus_factor=2.0, terms=terms) + kind - LENGTH_COST * len(piece)
             if repeated:  # told already: keep only the part the new question asks about
                 value -= 0.01 * len(piece) + (1.0 if j - i == len(clauses) - 1 else 0.0)
@@ -93,6 +98,21 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
         j += 1  # what is asked about comes first, the answer after it: keep the next clause
     piece = tidy("".join(clauses[i : j + 1])).rstrip("，,；;：:")
     return piece + CUT if j < len(clauses) - 1 else _close(piece)
+
+
+def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:
+    """How surely a clause holds the kind of fact asked, beyond the question's own words (部长 in 谁是首位……部长
+    is no answer to 谁); a year or a day, not only 期间 or 之后, for a date."""
+    rest = piece
+    for word in sorted((w for w in gate.question.words if len(w) > 1), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if not kind_hint(gate.question, rest):
+        return 0.0
+    if not crisp:
+        return KIND_HINT
+    if gate.question.kind == "date" and not _DATED.search(rest):
+        return KIND_HINT
+    return KIND_CRISP
 
 
 def tidy(text: str) -> str:

@@ -120,7 +120,7 @@ def _repeats(text: str, other: str) -> bool:
 def _quote(plan: Plan, candidate: Candidate) -> str:
     assert plan.gate is not None
     passage = plan.passages[candidate.rank]
-    quoted = excerpt(plan.gate, candidate, said=_said(plan))
+    quoted = excerpt(plan.gate, candidate, said=_said(plan), title=passage.meta.get("title") or "")
     return absolute_dates(quoted, _day(passage)) + f"[{candidate.rank + 1}]"
 
 

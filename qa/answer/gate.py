@@ -27,6 +27,8 @@ KIND_WEIGHT = 0.3
 LIST_WEIGHT = 0.6  # 有哪些 asks for a list: a sentence that lists is the likelier answer
 PRIOR_WEIGHT = 0.8
 ITEM_WEIGHT = 0.3
+LEDE_WEIGHT = 0.3  # asked what or where: an article's opening sentence says what its subject is and where
+LEDE_KINDS = (None, "place")
 TITLE_WEIGHT = 0.6  # a passage whose title names what is asked about is about it
 REST_WEIGHT = 0.5  # the question's words beyond the title, in the sentence
 CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hold weighing more ...
@@ -46,6 +48,7 @@ NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling var
 ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, left out of its characters
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
 GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
+OPENING, CLOSING = "（(「『【〔", "）)」』】〕"
 REPORT_LAG = 2  # a report tells of the day before (昨天) or two (前天)
 OFFICE = re.compile(r"(?:书记|[市县镇乡区省]长|主任|局长|部长|厅长|主席|院长|校长|会长|董事长|经理|总裁|站长|所长|社长|馆长|队长)$")
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
@@ -94,6 +97,7 @@ class Gate:
         focus = {fold(unglued(w)) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
         self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
         self.sharp = self.terms
+        self.lede = question.kind in LEDE_KINDS and not question.listing  # a list is seldom in the opening
         self.hint_weight = LIST_WEIGHT if question.listing and question.kind is None else KIND_WEIGHT
         self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if chinese(ch) and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}
@@ -158,7 +162,7 @@ class Gate:
         return {t: w / (1.0 + math.log1p(sum(1 for s in sentences if t in s))) for t, w in self.terms.items()}
 
     def _sentences(self, rank: int, passage: Passage, prior: float) -> list[Candidate]:
-        spans = split_at_gaps(passage.text, split_sentences(passage.text))
+        spans = sentence_spans(passage.text)
         title = fold(passage.meta.get("title") or "")
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
@@ -193,7 +197,8 @@ class Gate:
             if self.question.kind == "number" and self._counted_after_focus(folded[i]):
                 near += COUNT_WEIGHT
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
-                + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i])
+                + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i]) \
+                + (LEDE_WEIGHT if i == 0 and not passage.meta.get("start") and self.lede else 0.0)
             focus_ok = self._focus_found(folded[i], window, title)
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
                                  focus_ok))
@@ -210,8 +215,16 @@ class Gate:
         if not (self.question.needs_focus and self.focus):
             return True
         asked = [t for t in self.focus if t not in title]
-        said = not asked or any(self._held(t, sentence) >= FOCUS_HELD for t in asked)
-        return said and all(self._held(t, window) >= FOCUS_HELD for t in self.focus)
+        said = not asked or any(self._held(t, sentence) >= FOCUS_HELD or self._abridged(t, sentence) for t in asked)
+        return said and all(self._held(t, window) >= FOCUS_HELD or self._abridged(t, sentence) for t in self.focus)
+
+    def _abridged(self, term: str, sentence: str) -> bool:
+        """Whether a two-character focus word is said by one of its characters right beside the number or date
+        asked for (体长 by 长63厘米, 股份 by 500股, 设置 by 共设7座)."""
+        if len(term) != 2 or self.question.kind != "number":
+            return False
+        return any(re.search(rf"{re.escape(ch)}[为约达共计有了]?\d|\d[\d.]*[万亿千百]?{re.escape(ch)}", sentence)
+                   for ch in term if ch not in PLAIN_CHARS)
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
@@ -251,6 +264,37 @@ class Gate:
     def answering(self, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates that answer the question, best first."""
         return [c for c in candidates if c.answers and c.subject >= self.min_subject]
+
+
+def unclosed(text: str) -> bool:
+    """Whether text opens a bracket it does not close (a semicolon inside brackets ends no sentence)."""
+    return sum(text.count(ch) for ch in OPENING) > sum(text.count(ch) for ch in CLOSING)
+
+
+def join_bracketed(pieces: list[str]) -> list[str]:
+    """Pieces of text joined back where a cut fell inside brackets (安哥拉匡撒（符号：Kz；ISO货币编号：AOA）)."""
+    if unclosed("".join(pieces)):
+        return pieces  # a bracket the text never closes joins nothing
+    out: list[str] = []
+    for piece in pieces:
+        if out and unclosed(out[-1]):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a passage as the answer reads them: cut at wide gaps, never at a semicolon inside brackets
+    (a full stop still ends one: a bracket the text never closes must not join it to the rest)."""
+    out: list[tuple[int, int]] = []
+    for start, end in split_at_gaps(text, split_sentences(text)):
+        before = text[out[-1][0] : out[-1][1]].rstrip() if out else ""
+        if before.endswith(("；", ";")) and unclosed(before) and not text[out[-1][1] : start].strip():
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def split_at_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
