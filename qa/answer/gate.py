@@ -127,7 +127,7 @@ class Gate:
 
     def _found_name(self, term: str, folded: str) -> bool:
         """A rare word is found whole, without the particle jieba glued to it (潘淑是), or by half its pieces."""
-        core = term.strip(EDGE_CHARS)
+        core = unglued(term) if term != unglued(term) else term.strip(EDGE_CHARS)
         if len(core) < 2 or core in folded:
             return True
         pieces = self.pieces.get(term) or set()

@@ -11,6 +11,7 @@ from qa.answer.question import TOWN, Question, chinese, fold, towns
 COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
 # a long word found only in pieces (a name jieba did not know, cut with its neighbours)
 EDGE_CHARS = "是会有在于以打可下后就没被将把为的了与和及向从对让给又也都还再较时日说初中曾号呀么"
+GLUE_FREQ = 40000  # a character jieba's dictionary counts this often alone (由, 当, 叫, 用) is a word of its own
 SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters just before their shared head
 SIBLING_HEAD = 4  # the longest shared head looked for
 NAME_CHARS = 6  # a title this short is a name (嘉善南站), not a headline
@@ -23,8 +24,21 @@ def uncommon(word: str) -> bool:
 
 
 def unglued(word: str) -> str:
-    """A word jieba made up with a particle (王是, 瞳于) without it; a word its dictionary knows as it is."""
-    return word if dictionary_frequency(word) else word.strip(EDGE_CHARS)
+    """A word jieba made up with a particle (王是, 瞳于) or a common word (数由, 当伊维, 歌叫) without it; a word its
+    dictionary knows as it is."""
+    if dictionary_frequency(word):
+        return word
+    start, end = 0, len(word)
+    while start < end and _glue(word[start]):
+        start += 1
+    while end > start and _glue(word[end - 1]):
+        end -= 1
+    return word[start:end]
+
+
+def _glue(char: str) -> bool:
+    """Whether a character is one jieba glues to a name it does not know: a particle, or a word that common."""
+    return char in EDGE_CHARS or dictionary_frequency(char) >= GLUE_FREQ
 
 
 def mend(question: Question, lexical: LexicalIndex) -> Question:

@@ -39,7 +39,8 @@ META_WORDS = frozenset(["报道", "出现", "出现过", "提到", "提及", "�
 # Nouns that name the kind of thing asked (特点, 影响): a report states the thing without the word.
 ASK_NOUNS = frozenset(["内容", "特点", "特性", "特征", "优势", "影响", "作用", "意义", "方面", "情况", "方式", "类型", "样子",
                        "地方", "原因", "目的", "措施", "办法", "结果", "功能", "用途", "身份", "职务", "职业", "态度", "看法", "比例",
-                       "占比", "比重", "数量", "人数", "规模", "年纪", "年龄", "岁数", "时间", "时期", "颜色", "名称"])
+                       "占比", "比重", "数量", "人数", "规模", "年纪", "年龄", "岁数", "时间", "时期", "颜色", "名称",
+                       "籍贯", "长度", "宽度", "高度", "深度"])
 # Hedges and times around a question word (约, 超过, 今年): never what the question is about.
 _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "将近", "多", "共", "一共", "总共", "今年", "去年", "现在",
                         "目前", "平均", "预计", "全部", "分别", "各", "每", "万元", "亿元", "元", "万", "亿", "公里", "米",
@@ -193,7 +194,8 @@ def towns(text: str) -> list[str]:
     found = []
     for match in _TOWN_SUFFIX.finditer(text):
         name = text[max(0, match.start() - 2) : match.end()]
-        if len(name) == 2 + len(match.group(0)) and chinese(name[:2]) and not set(name[:2]) & _NO_TOWN:
+        if len(name) == 2 + len(match.group(0)) and chinese(name[:2]) and not set(name[:2]) & _NO_TOWN \
+                and not _TOWN_SUFFIX.search(name[:2]):  # 罗店镇镇 (全镇 folded): no town 店镇
             found.append(name)
     return found
 
@@ -209,7 +211,7 @@ def _names(text: str) -> tuple[list[str], list[str], set[str]]:
         word = piece.word
         if piece.flag.startswith(("v", "a", "d")):
             said.add(word.lower())
-        if len(word) < 2:
+        if len(word) < 2 or word in ASK_NOUNS:  # 籍贯 and 长度 name the kind asked (the dictionary tags them names)
             continue
         if word not in _GENERIC_PLACES and (piece.flag == "ns" or _PLACE_NAME.match(word)):
             places.append(fold(word))
