@@ -27,8 +27,9 @@ KIND_WEIGHT = 0.3
 LIST_WEIGHT = 0.6  # 有哪些 asks for a list: a sentence that lists is the likelier answer
 PRIOR_WEIGHT = 0.8
 ITEM_WEIGHT = 0.3
-LEDE_WEIGHT = 0.3  # asked what or where: an article's opening sentence says what its subject is and where
+LEDE_WEIGHT = 0.5  # asked what or where: an article's opening sentence says what its subject is and where
 LEDE_KINDS = (None, "place")
+IDENTITY = frozenset(["职业", "身份", "职务", "名称", "籍贯", "地方"])  # what the opening says of its subject
 TITLE_WEIGHT = 0.6  # a passage whose title names what is asked about is about it
 REST_WEIGHT = 0.5  # the question's words beyond the title, in the sentence
 CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hold weighing more ...
@@ -97,7 +98,9 @@ class Gate:
         focus = {fold(unglued(w)) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
         self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
         self.sharp = self.terms
-        self.lede = question.kind in LEDE_KINDS and not question.listing  # a list is seldom in the opening
+        # (a list, or a trait the question names, 特征 or 颜色, is seldom in the opening)
+        self.lede = question.kind in LEDE_KINDS and not question.listing \
+            and not any(w in ASK_NOUNS and w not in IDENTITY for w in question.words)
         self.hint_weight = LIST_WEIGHT if question.listing and question.kind is None else KIND_WEIGHT
         self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if chinese(ch) and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}

@@ -48,7 +48,7 @@ def mend(question: Question, lexical: LexicalIndex) -> Question:
 
     def name(word: str) -> str:
         core = unglued(word)
-        return core if len(core) >= 2 and core != word and lexical.idf(word) >= ceiling > lexical.idf(core) else word
+        return core if core and core != word and lexical.idf(word) >= ceiling > lexical.idf(core) else word
 
     return replace(question, words=[name(w) for w in question.words], focus={name(w) for w in question.focus},
                    plain={name(w) for w in question.plain})
