@@ -28,6 +28,14 @@ def dictionary_cut(text: str) -> list[str]:
     return list(_jieba().cut(text, HMM=False))
 
 
+def dictionary_tag(word: str) -> str | None:
+    """jieba's part of speech for a word its dictionary knows (``n``, ``nr`` …), None for a word it does not."""
+    import jieba.posseg
+
+    _jieba()
+    return jieba.posseg.dt.word_tag_tab.get(word)
+
+
 def dictionary_frequency(word: str) -> int:
     """How often jieba's dictionary counts a word (0 for a word it does not know)."""
     return int(_jieba().dt.FREQ.get(word) or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from index.lexical import LexicalIndex
-from index.tokenize import dictionary_frequency
+from index.tokenize import dictionary_frequency, dictionary_tag
 from qa.answer.question import TOWN, Question, chinese, fold, towns
 
 COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
@@ -15,12 +15,19 @@ GLUE_FREQ = 40000  # a character jieba's dictionary counts this often alone (由
 SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters just before their shared head
 SIBLING_HEAD = 4  # the longest shared head looked for
 NAME_CHARS = 6  # a title this short is a name (嘉善南站), not a headline
+PLAIN_TAGS = frozenset(["l", "t", "f", "z", "v", "vn", "vd", "a", "ad", "an", "d", "i", "m", "q"])  # jieba's tags of plain words
 NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
 
 
 def uncommon(word: str) -> bool:
     """Whether a word is a name or term rather than common Chinese (jieba's dictionary knows it as rare or not at all)."""
     return dictionary_frequency(word) < COMMON_FREQ
+
+
+def named(word: str) -> bool:
+    """Whether a word may be a name or term a passage must hold: not common Chinese, and not a word the dictionary
+    knows as a plain noun, verb or phrase (药用价值, 退居幕后, 授勋: a report may say them otherwise)."""
+    return uncommon(word) and dictionary_tag(word) not in PLAIN_TAGS
 
 
 def unglued(word: str) -> str:
