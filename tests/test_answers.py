@@ -166,6 +166,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰越剧团的新戏《田园》由Beyond Band配乐。剧团团长周晓芸在家中排行第三。新丰夜市的小吃摊多于夜间营业。
 
+## 新丰老街启动改造
+
+本报讯 新丰老街是平湖现存最完整的清末街区之一，街上的房屋大多建于清末，木结构老化严重，电线私拉乱接现象普遍，存在较大的消防隐患，因此新丰老街今年启动改造，预计明年年底前完工，改造后将引入文创商铺和民宿，沿街商户和居民都很期待。
+
 ## 新丰大桥通车
 
 本报讯 新丰大桥昨天建成通车，大桥长1.2公里，设双向4车道。
@@ -305,6 +309,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("张丽在哪一年第一次接触电影化妆？", "1995年"),  # a year, not 期间
     ("王晓东的职业是什么？", "越剧演员"),  # the opening sentence says what its subject is
     ("新丰大桥全长多少？", "1.2公里"),  # 全长 said by 长 right before the number
+    ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
 ])
 def test_the_quoted_clause_holds_the_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

@@ -18,7 +18,10 @@ KIND_CRISP = 1.0  # a clause holding the number, date, name or place asked for i
 KIND_HINT = 0.4
 LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
 TITLED_WEIGHT = 0.5  # a word the title holds tells less of which clause answers
-REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
+REPEAT_CHARS = 40
+RESTATED_CHARS = 4  # a clause with no more than this beyond the question's words says nothing new
+RESTATED_REACH = 2  # clauses looked back for the cause of what the question restates
+RESTATED_FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"  # a follow-up answered by the sentence quoted before gets only the part it asks about
 _DATED = re.compile(r"\d{1,4}\s*[年月日号]|[〇零一二三四五六七八九十]{2,4}年|[一二三四五六七八九十]{1,3}月")  # a year or a day
 _EMPTY_BRACKETS = re.compile(r"[（(][，,、：:；;\s]*[）)]")
 _CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")  # 46,600 and 21:00 are not cut
@@ -93,11 +96,21 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
                 best = (value, i, j)
     assert best is not None
     _, i, j = best
+    if gate.question.kind == "reason" and i > 0 and _restates(gate, "".join(clauses[i : j + 1])):
+        i = max(0, i - RESTATED_REACH)  # the clause only says again what is asked why of: the cause comes before it
     if gate.question.kind not in ("number", "date") and j + 1 < len(clauses) and \
             len("".join(clauses[i : j + 2])) <= limit * 1.3:
         j += 1  # what is asked about comes first, the answer after it: keep the next clause
     piece = tidy("".join(clauses[i : j + 1])).rstrip("，,；;：:")
     return piece + CUT if j < len(clauses) - 1 else _close(piece)
+
+
+def _restates(gate: Gate, piece: str) -> bool:
+    """Whether a run of clauses holds nothing but the question's own words (因此……并非完整的主权国家)."""
+    rest = fold(piece)
+    for word in sorted((fold(w) for w in gate.question.words if len(w) > 1), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + RESTATED_FILLER + "]", "", rest)) <= RESTATED_CHARS
 
 
 def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:
