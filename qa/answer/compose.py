@@ -18,10 +18,10 @@ KIND_CRISP = 1.0  # a clause holding the number, date, name or place asked for i
 KIND_HINT = 0.4
 LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
 TITLED_WEIGHT = 0.5  # a word the title holds tells less of which clause answers
-REPEAT_CHARS = 40
+REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
 RESTATED_CHARS = 4  # a clause with no more than this beyond the question's words says nothing new
 RESTATED_REACH = 2  # clauses looked back for the cause of what the question restates
-RESTATED_FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"  # a follow-up answered by the sentence quoted before gets only the part it asks about
+RESTATED_FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"
 _DATED = re.compile(r"\d{1,4}\s*[年月日号]|[〇零一二三四五六七八九十]{2,4}年|[一二三四五六七八九十]{1,3}月")  # a year or a day
 _EMPTY_BRACKETS = re.compile(r"[（(][，,、：:；;\s]*[）)]")
 _CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")  # 46,600 and 21:00 are not cut
@@ -105,20 +105,23 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     return piece + CUT if j < len(clauses) - 1 else _close(piece)
 
 
+def _beyond_question(gate: Gate, text: str) -> str:
+    """Text without the question's own words (of two characters or more), longest first."""
+    for word in sorted((w for w in gate.question.words if len(w) > 1), key=len, reverse=True):
+        text = text.replace(word, "")
+    return text
+
+
 def _restates(gate: Gate, piece: str) -> bool:
     """Whether a run of clauses holds nothing but the question's own words (因此……并非完整的主权国家)."""
-    rest = fold(piece)
-    for word in sorted((fold(w) for w in gate.question.words if len(w) > 1), key=len, reverse=True):
-        rest = rest.replace(word, "")
+    rest = fold(_beyond_question(gate, piece))
     return len(re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + RESTATED_FILLER + "]", "", rest)) <= RESTATED_CHARS
 
 
 def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:
     """How surely a clause holds the kind of fact asked, beyond the question's own words (部长 in 谁是首位……部长
     is no answer to 谁); a year or a day, not only 期间 or 之后, for a date."""
-    rest = piece
-    for word in sorted((w for w in gate.question.words if len(w) > 1), key=len, reverse=True):
-        rest = rest.replace(word, "")
+    rest = _beyond_question(gate, piece)
     if not kind_hint(gate.question, rest):
         return 0.0
     if not crisp:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from index.chunk import split_sentences
 from index.dates import int_date
 from index.lexical import LexicalIndex
-from qa.answer.names import EDGE_CHARS, Siblings, another_town, named, unglued
+from qa.answer.names import EDGE_CHARS, Siblings, another_town, namelike, unglued
 from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, YEAR, Question, chinese, fold, holds_kind, kind_hint, pairs
 from qa.relevance import ASKING
 from qa.retrieve import Passage
@@ -113,7 +113,7 @@ class Gate:
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
         plain = {fold(w) for w in question.plain}
         self.rare = {t for t, w in own.items()
-                     if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and named(t) and not re.search(r"\d", t)}
+                     if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and namelike(t) and not re.search(r"\d", t)}
 
     def coverage(self, folded: str, focus_factor: float = 1.0, terms: dict[str, float] | None = None) -> float:
         """Share of the question's weighted words found in folded text (focus words counted ``focus_factor`` times)."""
@@ -130,7 +130,8 @@ class Gate:
 
     def _found_name(self, term: str, folded: str) -> bool:
         """A rare word is found whole, without the particle jieba glued to it (潘淑是), or by half its pieces."""
-        core = unglued(term) if term != unglued(term) else term.strip(EDGE_CHARS)
+        core = unglued(term)
+        core = term.strip(EDGE_CHARS) if core == term else core
         if len(core) < 2 or core in folded:
             return True
         pieces = self.pieces.get(term) or set()

@@ -24,7 +24,7 @@ def uncommon(word: str) -> bool:
     return dictionary_frequency(word) < COMMON_FREQ
 
 
-def named(word: str) -> bool:
+def namelike(word: str) -> bool:
     """Whether a word may be a name or term a passage must hold: not common Chinese, and not a word the dictionary
     knows as a plain noun, verb or phrase (药用价值, 退居幕后, 授勋: a report may say them otherwise)."""
     return uncommon(word) and dictionary_tag(word) not in PLAIN_TAGS
