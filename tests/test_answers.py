@@ -14,7 +14,7 @@ from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener
 from qa.answer.gate import split_at_gaps
 from qa.answer.names import mend
-from qa.answer.question import fold, read_question
+from qa.answer.question import fold, holds_kind, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
 from qa.services import build_services
@@ -170,6 +170,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰老街是平湖现存最完整的清末街区之一，街上的房屋大多建于清末，木结构老化严重，电线私拉乱接现象普遍，存在较大的消防隐患，因此新丰老街今年启动改造，预计明年年底前完工，改造后将引入文创商铺和民宿，沿街商户和居民都很期待。
 
+## 新丰镇评出十佳家庭
+
+新丰报讯（记者李明）新丰镇近日评出十佳家庭，颁奖仪式在文化礼堂举行。应聘礼堂管理员需在同类单位任职满2年。今年新丰镇粮食产量约2200万吨。粮食价格一年来上涨超过11%。
+
 ## 新丰大桥通车
 
 本报讯 新丰大桥昨天建成通车，大桥长1.2公里，设双向4车道。
@@ -218,6 +222,8 @@ def _first(text: str) -> str:
     "新丰环保8月3日收盘价是多少？",  # a day the archive has no figure for, between two it has
     "新丰乡乡长是谁？",  # the report names the 党委书记, not the 乡长
     "新丰大桥总投资多少？",  # a figure of the bridge the report does not give: its length is no answer
+    "新丰文化礼堂管理员的年薪是多少？",  # 满2年 is no pay
+    "新丰环保2022年8月2日收盘价是多少？",  # the report of 8月2日 is from another year
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -279,6 +285,11 @@ def test_folding_and_question_reading() -> None:
     asked = read_question("市十六届政府第十七次常务会议是谁主持的？")
     assert asked.kind == "person" and "第17次" in asked.items
     assert read_question("有几支队伍参赛？").unit is not None
+    who = read_question("十佳家庭的颁奖嘉宾是谁？")
+    assert not holds_kind(who, "新丰报讯（记者李明）新丰镇近日评出十佳家庭。")  # the reporter is no answer to 谁
+    assert holds_kind(who, "颁奖嘉宾是李明。")
+    many = read_question("今年粮食产量是多少？")
+    assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
 
 
 def test_llm_is_not_called_for_a_refusal(pages: Settings) -> None:
@@ -309,7 +320,8 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("张丽在哪一年第一次接触电影化妆？", "1995年"),  # a year, not 期间
     ("王晓东的职业是什么？", "越剧演员"),  # the opening sentence says what its subject is
     ("新丰大桥全长多少？", "1.2公里"),  # 全长 said by 长 right before the number
-    ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
+    ("新丰老街为什么今年启动改造？", "消防隐患"),
+    ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money  # the clause only says the question again: its cause comes before
 ])
 def test_the_quoted_clause_holds_the_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

@@ -11,7 +11,7 @@ from index.chunk import split_sentences
 from index.dates import int_date
 from index.lexical import LexicalIndex
 from qa.answer.names import EDGE_CHARS, Siblings, another_town, namelike, unglued
-from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, YEAR, Question, chinese, fold, holds_kind, kind_hint, pairs
+from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, MEASURES, YEAR, Question, chinese, fold, holds_kind, kind_hint, pairs
 from qa.relevance import ASKING
 from qa.retrieve import Passage
 
@@ -228,7 +228,7 @@ class Gate:
         if len(term) != 2 or self.question.kind != "number":
             return False
         return any(re.search(rf"{re.escape(ch)}[为约达共计有了]?\d|\d[\d.]*[万亿千百]?{re.escape(ch)}", sentence)
-                   for ch in term if ch not in PLAIN_CHARS)
+                   for ch in term if ch not in PLAIN_CHARS and ch not in MEASURES)  # 年 of 年薪 is not 满2年
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
@@ -258,7 +258,11 @@ class Gate:
         if named.search(window) or named.search(whole) and not neighbour.search(window):
             return True
         if day := DAY.fullmatch(item):
-            return _reported_on(passage.meta.get("date"), int(day.group(1)), int(day.group(2)))
+            year = int(day.group(1)) if day.group(1) else None
+            if year and f"{int(day.group(2))}月{int(day.group(3))}日" in sentence:  # the day, its year said nearby
+                reported = int(str(passage.meta.get("date") or 0)) // 10000
+                return f"{year}年" in window or reported == year
+            return _reported_on(passage.meta.get("date"), int(day.group(2)), int(day.group(3)), year)
         year = YEAR.fullmatch(item)
         if not year or int(year.group(1)) > self.today_year or YEAR.search(window):
             return False
@@ -320,13 +324,14 @@ def _item_patterns(item: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(alone + re.escape(item)), re.compile(alone + re.sub(r"\d+", r"\\d+", re.escape(item)))
 
 
-def _reported_on(reported: object, month: int, day: int) -> bool:
-    """Whether a report dated ``YYYYMMDD`` came out on that month and day or the two days after (昨天, 前天)."""
+def _reported_on(reported: object, month: int, day: int, year: int | None = None) -> bool:
+    """Whether a report dated ``YYYYMMDD`` came out on that day (of that year, when the question names one) or the
+    two days after (昨天, 前天)."""
     when = int_date(int(str(reported))) if reported else None
     if when is None:
         return False
     told = [when - timedelta(days=back) for back in range(REPORT_LAG + 1)]
-    return any((d.month, d.day) == (month, day) for d in told)
+    return any((d.month, d.day) == (month, day) and year in (None, d.year) for d in told)
 
 
 def _char_share(weights: dict[str, float], folded: str) -> float:

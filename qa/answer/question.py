@@ -43,7 +43,8 @@ ASK_NOUNS = frozenset(["内容", "特点", "特性", "特征", "优势", "影响
                        "籍贯", "长度", "宽度", "高度", "深度"])
 # Hedges and times around a question word (约, 超过, 今年): never what the question is about.
 _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "将近", "多", "共", "一共", "总共", "今年", "去年", "现在",
-                        "目前", "平均", "预计", "全部", "分别", "各", "每", "通常", "一般", "往往", "经常", "万元", "亿元", "元", "万", "亿", "公里", "米",
+                        "目前", "平均", "预计", "全部", "分别", "各", "每", "通常", "一般", "往往", "经常", "那天", "当天", "这天", "当时", "那时",
+                        "当年", "那年", "每天", "每年", "每月", "每周", "每次", "万元", "亿元", "元", "万", "亿", "公里", "米",
                         "平方米", "立方米", "公分", "厘米", "千米", "吨", "亩", "人次", "开始", "时间", "是从"])
 _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES}]?$")
 
@@ -67,8 +68,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be checked for holding
 _LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[，,、]")  # three items or more, 包括, 分别, a colon
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
-_ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年(?!\d{1,2}月)|\d{1,2}月\d{1,2}日")
-DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年(?!\d{1,2}月)|"
+                   r"\d{1,2}月\d{1,2}日")
+DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
 _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title is looked for with its brackets
@@ -76,7 +78,9 @@ _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title i
 # What each kind of answer looks like in a sentence.
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|第[一二两三四五六七八九十百千]+|半数|过半|翻番")
-_CALENDAR = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]")  # a date, never 多少
+BYLINE = re.compile(r"[（(]\s*(?:记者|通讯员|实习生|见习记者|特约记者)[^）)]{0,30}[）)]|(?:本报)?记者\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*(?:报道|摄)")
+_CALENDAR = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|"
+                       r"\d{1,2}\s*时(?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}")  # a date or a time of day, never 多少
 _DATE = re.compile(r"\d{1,4}\s*[年月日号]|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
                    r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度|时代|年间|末|初|中期|后期|早期|晚期|[一二两三四五六七八九十]+年|年底|年内|月底|月内|"
                    r"[一二三四五六七八九十]+月|夜间|夜里|夜晚|白天|清晨|凌晨|傍晚|黄昏|当日|年前|之际|时$")
@@ -95,12 +99,14 @@ _SAME_UNITS = {"家": "家|间|所|个", "间": "间|家|个", "所": "所|间|�
                "位": "位|名|人", "座": "座|个", "首": "首|篇", "篇": "篇|首", "度": "度|℃|°", "户": "户|家|万",
                "米": LENGTHS, "公里": LENGTHS, "辆": "辆|台", "台": "台|辆|部", "部": "部|台"}
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:涨|跌|增长|下降|上涨|下跌|上升|提高|降低|减少|增加)了?多少"), r"%|成|倍|百分点|元|亿|万"),  # a change: a share too
     (re.compile(r"多高|高度"), LENGTHS + r"|层"), (re.compile(r"多长|长度|多远|距离"), LENGTHS + r"|小时|分钟|天|年"),
     (re.compile(r"多大年纪|年龄|几岁|多少岁"), r"岁|高龄|年纪"), (re.compile(r"比例|比重|占比|百分之|率"), r"%|成|分之|半"),
     (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
     (re.compile(r"体长|身长|全长|总长|身高|体高|海拔"), LENGTHS), (re.compile(r"体重|重量|多重"), r"克|斤|吨|磅"),
     (re.compile(r"面积"), r"平方|亩|公顷|㎡|m2|m²"),
-    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|费用|价|多少钱"), r"元|亿|万|英镑"),  # money, never 103亩
+    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|费用|价|多少钱|薪|工资|奖金|罚款|赔偿|报酬|成本|利润|销售额|营业额"),
+     r"元|亿|万|英镑"),  # money, never 103亩
 )
 
 
@@ -260,6 +266,7 @@ def holds_kind(question: Question, text: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "person":
+        text = BYLINE.sub("", text)  # the reporter is no answer to 谁
         return bool(_ROLE.search(text)) or _has_name(text)
     if kind == "place":
         return bool(_PLACE.search(text))
