@@ -11,7 +11,19 @@ from index.chunk import split_sentences
 from index.dates import int_date
 from index.lexical import LexicalIndex
 from qa.answer.names import EDGE_CHARS, Siblings, another_town, namelike, unglued
-from qa.answer.question import ASK_NOUNS, CRISP_KINDS, DAY, MEASURES, YEAR, Question, chinese, fold, holds_kind, kind_hint, pairs
+from qa.answer.question import (
+    ASK_NOUNS,
+    CRISP_KINDS,
+    DAY,
+    MEASURES,
+    YEAR,
+    Question,
+    chinese,
+    fold,
+    holds_kind,
+    kind_hint,
+    pairs,
+)
 from qa.relevance import ASKING
 from qa.retrieve import Passage
 
@@ -257,12 +269,12 @@ class Gate:
             return False
         if named.search(window) or named.search(whole) and not neighbour.search(window):
             return True
-        if day := DAY.fullmatch(item):
-            year = int(day.group(1)) if day.group(1) else None
-            if year and f"{int(day.group(2))}月{int(day.group(3))}日" in sentence:  # the day, its year said nearby
+        if dated := DAY.fullmatch(item):
+            asked_year = int(dated.group(1)) if dated.group(1) else None
+            if asked_year and f"{int(dated.group(2))}月{int(dated.group(3))}日" in sentence:  # its year said nearby
                 reported = int(str(passage.meta.get("date") or 0)) // 10000
-                return f"{year}年" in window or reported == year
-            return _reported_on(passage.meta.get("date"), int(day.group(2)), int(day.group(3)), year)
+                return f"{asked_year}年" in window or reported == asked_year
+            return _reported_on(passage.meta.get("date"), int(dated.group(2)), int(dated.group(3)), asked_year)
         year = YEAR.fullmatch(item)
         if not year or int(year.group(1)) > self.today_year or YEAR.search(window):
             return False
