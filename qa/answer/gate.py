@@ -265,9 +265,9 @@ class Gate:
         named, neighbour = self.item_patterns[item]
         if named.search(sentence):
             return True
-        if neighbour.search(sentence):
+        if self._neighbour(neighbour, sentence):
             return False
-        if named.search(window) or named.search(whole) and not neighbour.search(window):
+        if named.search(window) or named.search(whole) and not self._neighbour(neighbour, window):
             return True
         if dated := DAY.fullmatch(item):
             asked_year = int(dated.group(1)) if dated.group(1) else None
@@ -276,10 +276,15 @@ class Gate:
                 return f"{asked_year}年" in window or reported == asked_year
             return _reported_on(passage.meta.get("date"), int(dated.group(2)), int(dated.group(3)), asked_year)
         year = YEAR.fullmatch(item)
-        if not year or int(year.group(1)) > self.today_year or YEAR.search(window):
+        if not year or int(year.group(1)) > self.today_year or self._neighbour(YEAR, window):
             return False
         day = passage.meta.get("date")
         return not day or int(day) // 10000 in (int(year.group(1)), int(year.group(1)) + 1)  # undated: 0
+
+    def _neighbour(self, neighbour: re.Pattern[str], text: str) -> bool:
+        """Whether text names a neighbour of an item that is not itself named by the question (比2015年 in a
+        question about 2020 compared with 2015 is no neighbour)."""
+        return any(m.group(0) not in self.question.items for m in neighbour.finditer(text))
 
     def answering(self, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates that answer the question, best first."""

@@ -64,11 +64,12 @@ class Answerer:
         previous = history[-1][1] if history else None
         explicit = bool(filters and (filters.since or filters.until))
         dated = None if explicit else date_range(query, self._today())
-        if explicit or dated is not None:  # the period is searched as report dates, not as a word of the text
-            period = asked if explicit else read_question(question, context=query if query != question else "")
-            period.items = [i for i in period.items if not _past_year(i, dated, self._today(), explicit)]
-        else:
-            period = asked
+        period = asked
+        if explicit:  # the dates the caller chose are searched as report dates, not as words of the text
+            period = read_question(question, context=query if query != question else "")
+            period.items = [i for i in period.items if not _past_year(i, self._today())]
+        # (a year the question names stays an item: a report of that year passes it, an undated one must not
+        # name another year beside its figure, 2023年上半年 for 2022年上半年)
         if dated and _ISSUE_Q.search(query) and dated.since == dated.until:
             listing = self._issue(dated)
             if listing:
@@ -224,12 +225,10 @@ def _bare_year(dated: DateRange) -> bool:
     return not dated.relative and YEAR.fullmatch(dated.phrase.strip()) is not None
 
 
-def _past_year(item: str, dated: DateRange | None, today: date, explicit: bool) -> bool:
-    """Whether a named year (``2021年``) is the report period the search is already limited to."""
+def _past_year(item: str, today: date) -> bool:
+    """Whether an item is a year (``2021年``) that has passed: a caller's date filter stands for it."""
     year = YEAR.fullmatch(item)
-    if not year or int(year.group(1)) > today.year:
-        return False
-    return explicit or (dated is not None and dated.since.year <= int(year.group(1)) <= dated.until.year)
+    return year is not None and int(year.group(1)) <= today.year
 
 
 def _degraded_notice(exc: Exception) -> str:
