@@ -99,7 +99,7 @@ _SAME_UNITS = {"家": "家|间|所|个", "间": "间|家|个", "所": "所|间|�
                "位": "位|名|人", "座": "座|个", "首": "首|篇", "篇": "篇|首", "度": "度|℃|°", "户": "户|家|万",
                "米": LENGTHS, "公里": LENGTHS, "辆": "辆|台", "台": "台|辆|部", "部": "部|台"}
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:涨|跌|增长|下降|上涨|下跌|上升|提高|降低|减少|增加)了?多少"), r"%|成|倍|百分点|元|亿|万"),  # a change: a share too
+    (re.compile(r"(?:涨|跌)了?多少"), r"%|成|倍|百分点|元"),  # a price that rose or fell: by a share, or by money
     (re.compile(r"多高|高度"), LENGTHS + r"|层"), (re.compile(r"多长|长度|多远|距离"), LENGTHS + r"|小时|分钟|天|年"),
     (re.compile(r"多大年纪|年龄|几岁|多少岁"), r"岁|高龄|年纪"), (re.compile(r"比例|比重|占比|百分之|率"), r"%|成|分之|半"),
     (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
