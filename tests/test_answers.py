@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from index.chunk import split_sentences
 from qa.answer import Answerer
-from qa.answer.compose import absolute_dates, strip_opener
+from qa.answer.compose import absolute_dates, strip_opener, tidy
 from qa.answer.gate import split_at_gaps
 from qa.answer.names import mend
 from qa.answer.question import fold, holds_kind, read_question
@@ -291,6 +291,7 @@ def test_a_pronoun_with_nothing_before_it_is_asked_back(answerer: Answerer) -> N
 def test_folding_and_question_reading() -> None:
     assert fold("第十六次") == "第16次" and fold("首家") == "第1家" and fold("二〇二三年") == "2023年"
     assert fold("大约二亿元") == fold("约2亿")
+    assert fold("首份禁令") == fold("第一份禁令") and fold("首都") == "首都"
     asked = read_question("市十六届政府第十七次常务会议是谁主持的？")
     assert asked.kind == "person" and "第17次" in asked.items
     assert read_question("有几支队伍参赛？").unit is not None
@@ -365,6 +366,10 @@ def test_openers_and_relative_dates() -> None:
         "原标题：首任院长因病去世 享年78岁", "中新网北京7月26日电 (记者 应妮)话剧院发布讣告。"]
     assert absolute_dates("今年以来，上月完成", 20230407) == "今年（2023年）以来，上月（2023年3月）完成"
     assert absolute_dates("昨天下午", None) == "昨天下午"
+    assert strip_opener("新京报讯（记者张璐）委员会公布获奖名单。") == "委员会公布获奖名单。"
+    assert tidy("来源：人民网－国际频道 原创稿当地民众参加仪式。") == "当地民众参加仪式。"
+    assert tidy("发售时间提前至10月5日https://t.cn/abc") == "发售时间提前至10月5日"
+    assert tidy("来源于民间的说法。") == "来源于民间的说法。"
 
 
 def test_a_sentence_cut_by_a_column_ends_in_an_ellipsis(answerer: Answerer) -> None:

@@ -23,6 +23,8 @@ RESTATED_CHARS = 4  # a clause with no more than this beyond the question's word
 RESTATED_REACH = 2  # clauses looked back for the cause of what the question restates
 RESTATED_FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"
 _DATED = re.compile(r"\d{1,4}\s*[年月日号]|[〇零一二三四五六七八九十]{2,4}年|[一二三四五六七八九十]{1,3}月")  # a year or a day
+_ADDRESS = re.compile(r"(?:https?|www\.)[\w./:?=&%#~+-]*", re.I)
+_SOURCE_LINE = re.compile(r"^\s*来源[：:]\s*\S{1,30}?\s+(?:原创稿|综合稿?)?\s*")
 _EMPTY_BRACKETS = re.compile(r"[（(][，,、：:；;\s]*[）)]")
 _CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")  # 46,600 and 21:00 are not cut
 _OPENER = re.compile(
@@ -132,7 +134,9 @@ def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:
 
 
 def tidy(text: str) -> str:
-    """Drop what extraction leaves empty: brackets with only punctuation inside, a leading comma."""
+    """Drop what extraction leaves empty: brackets with only punctuation inside, a leading comma; and what a web
+    page leaves in its text: addresses (https……) and a source line before the report (来源：人民网 原创稿)."""
+    text = _SOURCE_LINE.sub("", _ADDRESS.sub("", text))
     return _EMPTY_BRACKETS.sub("", text).strip().lstrip("，,、；;：:").strip()
 
 

@@ -14,7 +14,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万种类部本首场只头件张篇门架艘辆台吨亩代对辑级队集卷册章节段"
 _CN_NUMBER = re.compile(rf"(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
-_FIRST = re.compile(r"首(?=[家个次届批位座所项条])")
+_FIRST = re.compile(rf"首(?=[{MEASURES}份例款])")  # 首家, 首份, 首度: the first (not 首都, 首先, 首相)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
 # Variants common in Chinese news, folded to one spelling on both sides before matching.
