@@ -182,6 +182,14 @@ NAMES = """2023年5月9日◆星期二
 
 新丰报讯（记者李明）新丰镇近日评出十佳家庭，颁奖仪式在文化礼堂举行。应聘礼堂管理员需在同类单位任职满2年。今年新丰镇粮食产量约2200万吨。粮食价格一年来上涨超过11%。
 
+## 新丰救援队驰援灾区
+
+本报讯 新丰救援队先后组织20多名救援队员奔赴灾区，帮助群众撤离。
+
+## 新丰消防站转移病人
+
+本报讯 接到报警后，新丰消防站出动6名消防员赶赴现场，转移一名瘫痪病人。
+
 ## 新丰大桥通车
 
 本报讯 新丰大桥昨天建成通车，大桥长1.2公里，设双向4车道。
@@ -233,6 +241,7 @@ def _first(text: str) -> str:
     "新丰文化礼堂管理员的年薪是多少？",  # 满2年 is no pay
     "新丰环保2022年8月2日收盘价是多少？",  # the report of 8月2日 is from another year
     "新丰食品2022年上半年的营业收入是多少？",  # an undated report's figure of 2023, though 2022 holds reports
+    "新丰救援队在灾区救出了多少人？",  # 20多名救援队员 counts the rescuers, not the rescued
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -333,6 +342,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("张丽在哪一年第一次接触电影化妆？", "1995年"),  # a year, not 期间
     ("王晓东的职业是什么？", "越剧演员"),  # the opening sentence says what its subject is
     ("新丰大桥全长多少？", "1.2公里"),  # 全长 said by 长 right before the number
+    ("新丰消防站出动了几名队员？", "6名消防员"),  # 队员 said by its head 员 closing the counted phrase
     ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money
     ("新丰镇2022年粮食总产量比2015年增加了多少？", "12%"),  # 2015年 is asked too: no neighbour of 2022年

@@ -236,11 +236,14 @@ class Gate:
 
     def _abridged(self, term: str, sentence: str) -> bool:
         """Whether a two-character focus word is said by one of its characters right beside the number or date
-        asked for (体长 by 长63厘米, 股份 by 500股, 设置 by 共设7座)."""
+        asked for (体长 by 长63厘米 or 13英寸长, 股份 by 500股, 设置 by 共设7座)."""
         if len(term) != 2 or self.question.kind != "number":
             return False
-        return any(re.search(rf"{re.escape(ch)}[为约达共计有了]?\d|\d[\d.]*[万亿千百]?{re.escape(ch)}", sentence)
-                   for ch in term if ch not in PLAIN_CHARS and ch not in MEASURES)  # 年 of 年薪 is not 满2年
+        telling = [ch for ch in term if ch not in PLAIN_CHARS and ch not in MEASURES]  # 年 of 年薪 is not 满2年
+        if any(re.search(rf"{re.escape(ch)}[为约达共计有了]?\d|\d[\d.]*[万亿千百]?{re.escape(ch)}", sentence) for ch in telling):
+            return True
+        head = term[-1]  # the word's head may close the counted phrase: 13英寸长, 6名消防员 (not 20多名救援 for 救出)
+        return head in telling and re.search(rf"\d[\d.]*[^\d，。；,;]{{1,3}}?{re.escape(head)}", sentence) is not None
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
