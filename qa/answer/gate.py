@@ -235,8 +235,8 @@ class Gate:
         return said and all(self._held(t, window) >= FOCUS_HELD or self._abridged(t, sentence) for t in self.focus)
 
     def _abridged(self, term: str, sentence: str) -> bool:
-        """Whether a two-character focus word is said by one of its characters right beside the number or date
-        asked for (体长 by 长63厘米 or 13英寸长, 股份 by 500股, 设置 by 共设7座)."""
+        """Whether a two-character focus word of a 多少 question is said by one of its characters right beside the
+        number (体长 by 长63厘米, 股份 by 500股, 设置 by 共设7座), or by its head closing the counted phrase (13英寸长)."""
         if len(term) != 2 or self.question.kind != "number":
             return False
         telling = [ch for ch in term if ch not in PLAIN_CHARS and ch not in MEASURES]  # 年 of 年薪 is not 满2年
