@@ -190,6 +190,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 接到报警后，新丰消防站出动6名消防员赶赴现场，转移一名瘫痪病人。
 
+## 新丰文化馆
+
+新丰文化馆，最初称为新丰书院，其后更名新丰文庙，是平湖一所百年老馆，供奉历代乡贤，位于新丰镇老街与河滨路交界，背靠新丰小学，由镇文化站管理，每年接待游客逾十万人次，是省级文物保护单位。
+
 ## 新丰大桥通车
 
 本报讯 新丰大桥昨天建成通车，大桥长1.2公里，设双向4车道。
@@ -343,6 +347,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("张丽在哪一年第一次接触电影化妆？", "1995年"),  # a year, not 期间
     ("王晓东的职业是什么？", "越剧演员"),  # the opening sentence says what its subject is
     ("新丰大桥全长多少？", "1.2公里"),  # 全长 said by 长 right before the number
+    ("新丰文化馆在哪里？", "老街与河滨路交界"),  # the clause that locates, not one that only names a place
     ("新丰消防站出动了几名队员？", "6名消防员"),  # 队员 said by its head 员 closing the counted phrase
     ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money

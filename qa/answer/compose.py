@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from index.clean import ends_sentence
 from index.dates import int_date
-from qa.answer.gate import Candidate, Gate, join_bracketed
+from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
 from qa.answer.question import CRISP_KINDS, fold, kind_hint
 
 EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
@@ -128,8 +128,8 @@ def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:
         return 0.0
     if not crisp:
         return KIND_HINT
-    if gate.question.kind == "date" and not _DATED.search(rest):
-        return KIND_HINT
+    if gate.question.kind == "date" and not _DATED.search(rest) or gate.question.kind == "place" and not LOCATES.search(rest):
+        return KIND_HINT  # a year or a day for 哪一年, a clause that locates (位于……) for 在哪里
     return KIND_CRISP
 
 
