@@ -22,6 +22,10 @@ REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets onl
 RESTATED_CHARS = 4  # a clause with no more than this beyond the question's words says nothing new
 RESTATED_REACH = 2  # clauses looked back for the cause of what the question restates
 RESTATED_FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"
+MIN_PIECE = 6  # characters of words a quoted clause holds at least
+LONG_PIECE = 2  # a quoted clause past this many times the limit is cut at the limit
+_STRETCH_START = re.compile(r"[、，,；;\s）)》」]+")
+_CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _DATED = re.compile(r"\d{1,4}\s*[年月日号]|[〇零一二三四五六七八九十]{2,4}年|[一二三四五六七八九十]{1,3}月")  # a year or a day
 _ADDRESS = re.compile(r"(?:https?|www\.)[\w./:?=&%#~+-]*", re.I)
 _SOURCE_LINE = re.compile(r"^\s*来源[：:]\s*\S{1,30}?\s+(?:原创稿|综合稿?)?\s*")
@@ -103,8 +107,22 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     if gate.question.kind not in ("number", "date") and j + 1 < len(clauses) and \
             len("".join(clauses[i : j + 2])) <= limit * 1.3:
         j += 1  # what is asked about comes first, the answer after it: keep the next clause
+    while j + 1 < len(clauses) and (len(_CONTENT.findall("".join(clauses[i : j + 1]))) < MIN_PIECE
+                                    or clauses[j].rstrip().endswith(("：", ":"))):
+        j += 1  # a lead-in (途经：) says nothing on its own: what it introduces comes with it
     piece = tidy("".join(clauses[i : j + 1])).rstrip("，,；;：:")
+    if len(piece) > limit * LONG_PIECE:  # one clause as long as a list of forty stops: the stretch that answers
+        return _stretch(gate, piece, limit, crisp)
     return piece + CUT if j < len(clauses) - 1 else _close(piece)
+
+
+def _stretch(gate: Gate, piece: str, limit: int, crisp: bool) -> str:
+    """The ``limit`` characters of an over-long clause that hold most of the question, cut marks shown."""
+    starts = [0] + [m.end() for m in _STRETCH_START.finditer(piece) if m.end() < len(piece)]
+    best = max(starts, key=lambda a: (gate.coverage(fold(piece[a : a + limit]), focus_factor=2.0)
+                                      + _kind_value(gate, piece[a : a + limit], crisp), -a))
+    text = piece[best : best + limit].rstrip("，,、；;：:")
+    return (CUT if best else "") + text + (CUT if best + limit < len(piece) else "")
 
 
 def _beyond_question(gate: Gate, text: str) -> str:
