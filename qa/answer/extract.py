@@ -177,7 +177,7 @@ def _across(plan: Plan) -> str | None:
 
 def _names(plan: Plan, items: list[Candidate]) -> str | None:
     """``报道中的市委书记有：仲旭东[1]、祁海龙[2]。`` from the role the question names."""
-    role = next((w for w in plan.question.words if _ROLE.search(w)), None)
+    role = next((w for w in plan.question.words if len(w) > 1 and _ROLE.search(w)), None)  # 书记, never 人 alone
     if role is None:
         return None
     found: dict[str, int] = {}
