@@ -198,6 +198,10 @@ NAMES = """2023年5月9日◆星期二
 
 新丰公交3路途经：东山一路、东山二路、东水一路、东水二路、东林一路、东林二路、东田一路、东田二路、东湖一路、东湖二路、东园一路、东园二路、东桥一路、东桥二路、东港一路、东港二路、西山一路、西山二路、西水一路、西水二路、西林一路、西林二路、西田一路、西田二路、西湖一路、西湖二路、西园一路、西园二路、西桥一路、西桥二路、西港一路、西港二路、南山一路、南山二路、南水一路、南水二路、南林一路、南林二路、南田一路、南田二路、南湖一路、南湖二路、南园一路、南园二路、南桥一路、南桥二路、南港一路、南港二路、北山一路、北山二路、北水一路、北水二路、北林一路、北林二路、北田一路、北田二路、北湖一路、北湖二路、北园一路、北园二路、北桥一路、北桥二路、北港一路、北港二路、中山一路、中山二路、中水一路、中水二路、中林一路、中林二路、中田一路、中田二路、中湖一路、中湖二路、中园一路、中园二路、中桥一路、中桥二路、中港一路、中港二路。
 
+## 新丰剧场排新戏
+
+本报讯 《我的家乡！》是新丰越剧团的新戏，由周晓芸主演。
+
 ## 新丰大桥通车
 
 本报讯 新丰大桥昨天建成通车，大桥长1.2公里，设双向4车道。
@@ -366,6 +370,11 @@ def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer
     answer, _ = answerer.answer("新丰公交3路途经哪些地方？")
     quoted = _first(answer.text)
     assert answer.found and "东山一路" in quoted and len(quoted) < 130  # not 经…… alone, not eighty roads
+
+
+def test_a_title_with_an_exclamation_is_quoted_whole(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("《我的家乡！》由谁主演？")
+    assert answer.found and answer.text.startswith("《我的家乡！》") and "周晓芸" in answer.text
 
 
 def test_no_second_sentence_that_only_names_the_subject(answerer: Answerer) -> None:

@@ -314,11 +314,13 @@ def join_bracketed(pieces: list[str]) -> list[str]:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """The sentences of a passage as the answer reads them: cut at wide gaps, never at a semicolon inside brackets
-    (a full stop still ends one: a bracket the text never closes must not join it to the rest)."""
+    (a full stop still ends one: a bracket the text never closes must not join it to the rest) nor at a mark inside
+    a title's 《》."""
     out: list[tuple[int, int]] = []
     for start, end in split_at_gaps(text, split_sentences(text)):
         before = text[out[-1][0] : out[-1][1]].rstrip() if out else ""
-        if before.endswith(("；", ";")) and unclosed(before) and not text[out[-1][1] : start].strip():
+        inside = before.endswith(("；", ";")) and unclosed(before) or before.count("《") > before.count("》")
+        if inside and not text[out[-1][1] : start].strip():  # 《我的狐仙女友！》 is one title
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))
