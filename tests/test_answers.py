@@ -63,6 +63,10 @@ UNDATED = """## 垃圾分类工作成效明显
 
 新丰食品2023年上半年实现营业收入约7.37亿元。
 
+## 新丰就业报告
+
+下周，新丰镇将公布7月就业报告，市场普遍预计新丰镇7月新增就业岗位200个。
+
 ## 汽车产业项目签约
 
 此次合作将助推新能源汽车产业链的高质量发展，促进平湖汽车产业可持续、高
@@ -254,6 +258,7 @@ def _first(text: str) -> str:
     "新丰环保2022年8月2日收盘价是多少？",  # the report of 8月2日 is from another year
     "新丰食品2022年上半年的营业收入是多少？",  # an undated report's figure of 2023, though 2022 holds reports
     "新丰救援队在灾区救出了多少人？",  # 20多名救援队员 counts the rescuers, not the rescued
+    "新丰镇7月新增了多少个就业岗位？",  # the archive has only a forecast of it
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -358,6 +363,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("新丰文化馆在哪里？", "老街与河滨路交界"),  # the clause that locates, not one that only names a place
     ("新丰消防站出动了几名队员？", "6名消防员"),  # 队员 said by its head 员 closing the counted phrase
     ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
+    ("新丰镇7月新增就业岗位预计有多少个？", "200个"),  # asked for the forecast, the forecast answers
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money
     ("新丰镇2022年粮食总产量比2015年增加了多少？", "12%"),  # 2015年 is asked too: no neighbour of 2022年
 ])

@@ -20,6 +20,7 @@ from qa.answer.question import (
     Question,
     chinese,
     fold,
+    forecast_only,
     holds_kind,
     kind_hint,
     pairs,
@@ -201,7 +202,8 @@ class Gate:
             # a report that tells of an event without its date tells it happened by the report's date
             sentence = passage.text[start:end]
             found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
-            kind_ok = found_kind or (self.question.kind == "date" and bool(passage.meta.get("date")))
+            kind_ok = found_kind and not forecast_only(self.question, sentence) \
+                or (self.question.kind == "date" and bool(passage.meta.get("date")))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names) \
                 and not another_town(self.question, folded[i])

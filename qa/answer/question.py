@@ -85,8 +85,9 @@ _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title i
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|第[一二两三四五六七八九十百千]+|半数|过半|翻番")
 BYLINE = re.compile(r"[（(]\s*(?:记者|通讯员|实习生|见习记者|特约记者)[^）)]{0,30}[）)]|(?:本报)?记者\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*(?:报道|摄)")
+FORECAST = re.compile(r"预计|预期|预测|有望|计划|目标|力争|将达|将超")
 _CALENDAR = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|"
-                       r"\d{1,2}\s*时(?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}")  # a date or a time of day, never 多少
+                       r"\d{1,2}\s*时(?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|(?<![\d.])\d{1,2}\s*月份?")  # a date, a month or a time of day, never 多少
 _DATE = re.compile(r"\d{1,4}\s*[年月日号]|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
                    r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度|时代|年间|末|初|中期|后期|早期|晚期|[一二两三四五六七八九十]+年|年底|年内|月底|月内|"
                    r"[一二三四五六七八九十]+月|夜间|夜里|夜晚|白天|清晨|凌晨|傍晚|黄昏|当日|年前|之际|时$")
@@ -277,6 +278,15 @@ def holds_kind(question: Question, text: str) -> bool:
     if kind == "place":
         return bool(_PLACE.search(text))
     return True
+
+
+def forecast_only(question: Question, text: str) -> bool:
+    """Whether every figure of text is a forecast or a plan (预计……20万人) when the question asks what happened:
+    no answer to 增加了多少 (a question asking 预计多少 takes it)."""
+    if question.kind != "number" or FORECAST.search(question.text):
+        return False
+    figures = [clause for clause in re.split(r"[，,；;。]", text) if _NUMBER.search(_CALENDAR.sub("", clause))]
+    return bool(figures) and all(FORECAST.search(clause) for clause in figures)
 
 
 def kind_hint(question: Question, text: str) -> bool:
