@@ -127,7 +127,7 @@ def _stretch(gate: Gate, piece: str, limit: int, crisp: bool) -> str:
 
 def _beyond_question(gate: Gate, text: str) -> str:
     """Text without the question's own words (of two characters or more), longest first."""
-    for word in sorted((w for w in gate.question.words if len(w) > 1), key=len, reverse=True):
+    for word in gate.long_words:
         text = text.replace(word, "")
     return text
 

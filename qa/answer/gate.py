@@ -121,6 +121,9 @@ class Gate:
         self.siblings = Siblings(question)
         self.item_patterns = {item: _item_patterns(item) for item in question.items}
         self.counted = re.compile("(?:" + "|".join(map(re.escape, self.focus)) + r").{0,3}?\d") if self.focus else None
+        self.abridged = {t: _abridged_patterns(t) for t in self.focus if len(t) == 2} if question.kind == "number" else {}
+        # the question's own words, longest first: what a clause says beyond them is what it adds
+        self.long_words = sorted((w for w in question.words if len(w) > 1), key=len, reverse=True)
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
@@ -239,13 +242,8 @@ class Gate:
     def _abridged(self, term: str, sentence: str) -> bool:
         """Whether a two-character focus word of a 多少 question is said by one of its characters right beside the
         number (体长 by 长63厘米, 股份 by 500股, 设置 by 共设7座), or by its head closing the counted phrase (13英寸长)."""
-        if len(term) != 2 or self.question.kind != "number":
-            return False
-        telling = [ch for ch in term if ch not in PLAIN_CHARS and ch not in MEASURES]  # 年 of 年薪 is not 满2年
-        if any(re.search(rf"{re.escape(ch)}[为约达共计有了]?\d|\d[\d.]*[万亿千百]?{re.escape(ch)}", sentence) for ch in telling):
-            return True
-        head = term[-1]  # the word's head may close the counted phrase: 13英寸长, 6名消防员 (not 20多名救援 for 救出)
-        return head in telling and re.search(rf"\d[\d.]*[^\d，。；,;]{{1,3}}?{re.escape(head)}", sentence) is not None
+        pattern = self.abridged.get(term)
+        return pattern is not None and pattern.search(sentence) is not None
 
     def _counted_after_focus(self, folded: str) -> bool:
         """Whether a number follows a focus word within a few characters (节水391.79万, 总投资为3.5亿)."""
@@ -340,6 +338,19 @@ def split_at_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
         if end > start:
             out.append((start, end))
     return out
+
+
+def _abridged_patterns(term: str) -> re.Pattern[str] | None:
+    """A two-character word's telling characters beside a number (年 of 年薪 is not 满2年), or its head closing the
+    counted phrase (6名消防员; not 20多名救援 for 救出)."""
+    telling = [re.escape(ch) for ch in term if ch not in PLAIN_CHARS and ch not in MEASURES]
+    if not telling:
+        return None
+    chars = "(?:" + "|".join(telling) + ")"
+    choices = [rf"{chars}[为约达共计有了]?\d", rf"\d[\d.]*[万亿千百]?{chars}"]
+    if re.escape(term[-1]) in telling:
+        choices.append(rf"\d[\d.]*[^\d，。；,;]{{1,3}}?{re.escape(term[-1])}")
+    return re.compile("|".join(choices))
 
 
 def _item_patterns(item: str) -> tuple[re.Pattern[str], re.Pattern[str]]:

@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -64,12 +64,10 @@ class Answerer:
         previous = history[-1][1] if history else None
         explicit = bool(filters and (filters.since or filters.until))
         dated = None if explicit else date_range(query, self._today())
-        period = asked
-        if explicit:  # the dates the caller chose are searched as report dates, not as words of the text
-            period = read_question(question, context=query if query != question else "")
-            period.items = [i for i in period.items if not _past_year(i, self._today())]
-        # (a year the question names stays an item: a report of that year passes it, an undated one must not
-        # name another year beside its figure, 2023年上半年 for 2022年上半年)
+        # the dates a caller chose are searched as report dates, not as words of the text; a year the question
+        # names stays an item (a report of that year passes it, an undated one must not name another year beside
+        # its figure: 2023年上半年 for 2022年上半年)
+        period = replace(asked, items=[i for i in asked.items if not _past_year(i, self._today())]) if explicit else asked
         if dated and _ISSUE_Q.search(query) and dated.since == dated.until:
             listing = self._issue(dated)
             if listing:
@@ -83,7 +81,7 @@ class Answerer:
                 # the period holds reports: answer from them or not at all (other dates would be a neighbour)
                 plan.dated, plan.notice, plan.previous = dated, notice, previous
                 return plan
-        plan = self._gated(query, period if explicit else asked, k, filters, timings)
+        plan = self._gated(query, period, k, filters, timings)
         # a bare year names the year of the fact (2020年的用水量), not of the report: no notice for it
         plan.elsewhere = dated if dated is not None and not _bare_year(dated) else None
         plan.period = dated
