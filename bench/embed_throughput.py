@@ -132,6 +132,55 @@ def measure_model(name: str, folder: Path, texts: list[str], device: str, batche
     return rows
 
 
+def measure_gpu_parts(name: str, folder: Path, texts: list[str], batches: list[int], repeats: int) -> list[dict]:
+    """Where the GPU path's time goes: tokenization alone, the model alone, and the product's loop with its settings varied."""
+    import torch
+
+    rows = []
+    for batch in batches:
+        for path, value in _gpu_parts(folder, texts, batch, repeats):
+            rows.append({"model": name, "device": "cuda", "batch": batch, "path": path, "texts_per_s": round(value, 1)})
+            print(json.dumps(rows[-1]), flush=True)
+        torch.cuda.empty_cache()
+    return rows
+
+
+def _gpu_parts(folder: Path, texts: list[str], batch: int, repeats: int) -> list[tuple[str, float]]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import torch
+
+    import index.embed as embed
+    from index.embed import EmbedderConfig, SentenceTransformerEmbedder
+
+    product = SentenceTransformerEmbedder(EmbedderConfig(str(folder), batch_size=batch, device="cuda"))
+    model = product._model  # noqa: SLF001 - the product's own model and tokenizer, timed apart
+    tokenize = product._batch_tokenizer()  # noqa: SLF001
+    prompt = model.prompts.get("document", "")
+    chunks = [[prompt + t for t in texts[s : s + batch]] for s in range(0, len(texts), batch)]
+    threads = embed.TOKENIZER_THREADS
+
+    def tokenize_all(_texts: list[str]) -> None:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(tokenize, chunks))
+
+    on_gpu = [{k: v.cuda() for k, v in tokenize(chunk).items()} for chunk in chunks]
+
+    def forward_all(_texts: list[str]) -> None:
+        with torch.inference_mode():
+            for features in on_gpu:
+                model(dict(features))
+
+    measured = [(f"Rust tokenizer alone, {threads} threads", rate(tokenize_all, texts, repeats, lambda: None)),
+                ("model forward alone (tokenized in advance)", rate(forward_all, texts, repeats, torch.cuda.synchronize))]
+    for count, pin in [(threads, True), (threads, False), (15, True)]:
+        embed.TOKENIZER_THREADS, embed.PIN_MEMORY = count, pin
+        measured.append((f"archive-qa embed_documents, {count} tokenizer threads, pinned {pin}",
+                         rate(product.embed_documents, texts, repeats, torch.cuda.synchronize)))
+    embed.TOKENIZER_THREADS, embed.PIN_MEMORY = threads, True
+    return measured
+
+
 def measure_gpu_pool(name: str, folder: Path, texts: list[str], procs: int, batch: int) -> list[dict]:
     """Several processes sharing one GPU: one tokenizes while another computes."""
     from index.embed import EmbedderConfig, SentenceTransformerEmbedder
@@ -172,6 +221,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--e5-config", type=Path, help="folder with e5-small's config.json and tokenizer files")
     parser.add_argument("--gpu-only", action="store_true", help="skip the CPU runs")
+    parser.add_argument("--parts", type=int, nargs="*", default=[],
+                        help="batch sizes at which to time the GPU path's parts (tokenizer, model) and settings")
     parser.add_argument("--gpu-procs", type=int, default=0, help="also time a pool of N processes sharing the GPU")
     parser.add_argument("--cpu-procs", type=int, default=0, help="also time a multi-process pool of N CPU processes")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "embed_throughput.json")
@@ -186,6 +237,8 @@ def main() -> int:
         for name, folder in models:
             if torch.cuda.is_available():
                 rows += measure_model(name, folder, passages(args.texts), "cuda", args.batches, args.repeats)
+                if args.parts:
+                    rows += measure_gpu_parts(name, folder, passages(args.texts), args.parts, args.repeats)
                 if args.gpu_procs > 1:
                     rows += measure_gpu_pool(name, folder, passages(args.texts * 2), args.gpu_procs, max(args.batches))
             if not args.gpu_only:

@@ -87,6 +87,9 @@ _ALNUM = np.array([c for c in range(256) if chr(c).isalnum() and c < 128], dtype
 
 
 TOKENIZER_THREADS = max(1, min(8, (os.cpu_count() or 2) - 1))
+# tokenized batches are copied to page-locked memory in the tokenizer threads: a copy from ordinary
+# memory waits for the GPU to finish the batch before, a page-locked one is queued behind it
+PIN_MEMORY = True
 Pool = Literal["input", "output", "processes"]
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 
@@ -191,7 +194,12 @@ class SentenceTransformerEmbedder:
         batches = [[prompt + texts[i] for i in order[s : s + size]] for s in range(0, len(texts), size)]
         if self._tokenize is None:
             self._tokenize = self._batch_tokenizer()
-        prepare = self._tokenize
+        tokenize, pin = self._tokenize, PIN_MEMORY
+
+        def prepare(batch: list[str]) -> dict[str, Any]:
+            return {key: value.pin_memory() if pin and isinstance(value, torch.Tensor) else value
+                    for key, value in tokenize(batch).items()}
+
         parts = []
         with ThreadPoolExecutor(TOKENIZER_THREADS) as threads, torch.inference_mode():
             for pending in [threads.submit(prepare, batch) for batch in batches]:
