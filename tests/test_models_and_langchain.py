@@ -21,6 +21,7 @@ from index.embed import (
     EmbedderConfig,
     HashEmbedder,
     SentenceTransformerEmbedder,
+    default_batch_size,
     load_embedder,
 )
 from qa.retrieve import Fusion
@@ -72,6 +73,13 @@ def test_settings_carry_device_and_prompts_to_the_embedder(tmp_path: Path) -> No
                         query_prompt="问：", document_prompt="文：")
     config = embedder_config(settings)
     assert (config.device, config.devices, config.query_prompt, config.document_prompt) == ("cpu", ("cpu", "cpu"), "问：", "文：")
+
+
+def test_batch_size_follows_the_device_unless_set(tiny_model: Path) -> None:
+    assert (default_batch_size("cpu"), default_batch_size("cuda:0")) == (64, 512)
+    assert SentenceTransformerEmbedder(EmbedderConfig(str(tiny_model), device="cpu")).batch_size == 64
+    assert SentenceTransformerEmbedder(EmbedderConfig(str(tiny_model), batch_size=8, device="cpu")).batch_size == 8
+    assert embedder_config(Settings(index_dir=tiny_model)).batch_size is None
 
 
 def test_missing_model_falls_back_fast_without_torch_and_says_what_to_do() -> None:
