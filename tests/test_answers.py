@@ -14,7 +14,7 @@ from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener, tidy
 from qa.answer.gate import split_at_gaps
 from qa.answer.names import mend
-from qa.answer.question import fold, holds_kind, read_question
+from qa.answer.question import fold, holds_kind, names_asked, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
 from qa.services import build_services
@@ -330,6 +330,9 @@ def test_folding_and_question_reading() -> None:
     assert holds_kind(who, "颁奖嘉宾是李明。")
     many = read_question("今年粮食产量是多少？")
     assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
+    party = read_question("塞雷茨·卡马爵士是哪个党派的成员？")  # the answer shares a character with the noun asked
+    assert party.asked == {"党", "派"} and names_asked(party, "博茨瓦纳民主党成员") and not names_asked(party, "政治家")
+    assert not read_question("地球公民协会的宗旨是什么？").asked and not read_question("什么样的人可以参加？").asked
 
 
 def test_llm_is_not_called_for_a_refusal(pages: Settings) -> None:

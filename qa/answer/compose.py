@@ -8,7 +8,7 @@ from datetime import timedelta
 from index.clean import ends_sentence
 from index.dates import int_date
 from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
-from qa.answer.question import CRISP_KINDS, fold, kind_hint
+from qa.answer.question import CRISP_KINDS, fold, kind_hint, names_asked
 
 EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
 CUT = "……"
@@ -144,6 +144,8 @@ def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:
     rest = _beyond_question(gate, piece)
     if not kind_hint(gate.question, rest):
         return 0.0
+    if gate.question.asked and gate.question.kind is None and not gate.question.listing:
+        return KIND_HINT if names_asked(gate.question, rest) else 0.0
     if not crisp:
         return KIND_HINT
     if gate.question.kind == "date" and not _DATED.search(rest) or gate.question.kind == "place" and not LOCATES.search(rest):

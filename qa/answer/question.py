@@ -53,6 +53,10 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
                         "正式", "频繁", "诸多", "拥有", "达到", "拿到", "花费", "获得", "自称", "人们", "真正", "成功",
                         "万元", "亿元", "元", "万", "亿", "公里", "米",
                         "平方米", "立方米", "公分", "厘米", "千米", "吨", "亩", "人次", "开始", "时间", "是从"])
+# 什么时期, 哪个党派: the noun after the question word names what the answer is, and answers often share a character
+# with it (镰仓时代后期, 民主党, 蒙古族)
+_WHICH = re.compile(r"^(?:什么|哪|哪[一个些种部家场所条座项类支届本首篇门间款位]|何)$")
+_NOT_ASKED = set("的是了在和与及有为么个一呢吗样事人物东西")
 _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES}]?$")
 
 TOWN = re.compile(r"(?:镇|乡|街道)$")  # a town the question names: a sentence naming another town is not about it
@@ -167,6 +171,7 @@ class Question:
     context: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # what the question quotes (“红巢生活”, 《唐文粹》): found whole or not at all
     people: list[str] = field(default_factory=list)  # people it names (周军波): the passage must name them too
+    asked: frozenset[str] = frozenset()  # the characters of the noun after 什么/哪个 (党派 in 哪个党派)
 
     @property
     def several(self) -> bool:
@@ -190,7 +195,7 @@ def read_question(text: str, context: str = "") -> Question:
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)) - said,
-        places=places, people=people,
+        places=places, people=people, asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
         names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
@@ -252,6 +257,15 @@ def _focus(text: str, own: list[str], reach: int = 3) -> set[str]:
     return found
 
 
+def _asked(text: str) -> str:
+    """The noun right after 什么/哪个 (时期 in 什么时期), when one follows."""
+    pieces = cut(text)
+    for i, piece in enumerate(pieces[:-1]):
+        if _WHICH.match(piece) and chinese(noun := pieces[i + 1]) and noun not in _NOT_ASKED:
+            return noun
+    return ""
+
+
 def _unit(text: str) -> re.Pattern[str] | None:
     if match := _UNIT_AFTER.search(text):
         unit = match.group(1)
@@ -300,6 +314,11 @@ def kind_hint(question: Question, text: str) -> bool:
     if question.kind is None and question.listing:
         return bool(_LISTS.search(text))
     return holds_kind(question, text)
+
+
+def names_asked(question: Question, text: str) -> bool:
+    """Whether text, beyond the question's own words, shares a character with the noun asked for (民主党 for 哪个党派)."""
+    return question.kind is None and any(ch in text for ch in question.asked)
 
 
 def _has_name(text: str) -> bool:
