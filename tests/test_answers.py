@@ -330,6 +330,8 @@ def test_folding_and_question_reading() -> None:
     assert holds_kind(who, "颁奖嘉宾是李明。")
     many = read_question("今年粮食产量是多少？")
     assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
+    year = read_question("马赛是哪一年度香港小姐竞选季军？")  # a year, not 11号
+    assert not holds_kind(year, "季军：11号马赛。") and holds_kind(year, "2008年度香港小姐季军是马赛。")
     party = read_question("塞雷茨·卡马爵士是哪个党派的成员？")  # the answer shares a character with the noun asked
     assert party.asked == {"党", "派"} and names_asked(party, "博茨瓦纳民主党成员") and not names_asked(party, "政治家")
     assert not read_question("地球公民协会的宗旨是什么？").asked and not read_question("什么样的人可以参加？").asked

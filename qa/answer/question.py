@@ -81,6 +81,8 @@ _LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[�
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年(?!\d{1,2}月)|"
                    r"\d{1,2}月\d{1,2}日")
+_YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|年份是")
+_YEARLIKE = re.compile(r"\d{1,4}\s*年|[〇零一二三四五六七八九十百]{1,4}年|[今去前明同次当元末初]年|年代|世纪|年间|\d{4}")
 DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
@@ -286,6 +288,8 @@ def holds_kind(question: Question, text: str) -> bool:
         unit = question.unit
         return any(unit.search(text, m.start(), m.end() + 3) for m in _COUNT.finditer(text) if m.group(0))
     if kind == "date":
+        if _YEAR_ASKED.search(question.text):  # 哪一年: a year, never 11号 alone
+            return bool(_YEARLIKE.search(text))
         return bool(_DATE.search(text))
     if kind == "person":
         text = BYLINE.sub("", text)  # the reporter is no answer to 谁
