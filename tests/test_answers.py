@@ -178,6 +178,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰越剧团的新戏《田园》由Beyond Band配乐。剧团团长周晓芸在家中排行第三。新丰夜市的小吃摊多于夜间营业。
 
+## 新丰老桥将拆除重建
+
+本报讯 新丰老桥建于上世纪六十年代，桥面狭窄，近年来桥墩多次出现裂缝，经检测已属危桥。因此新丰镇政府决定今年拆除新丰老桥，在原址新建一座更宽的新桥。
+
 ## 新丰老街启动改造
 
 本报讯 新丰老街是平湖现存最完整的清末街区之一，街上的房屋大多建于清末，木结构老化严重，电线私拉乱接现象普遍，存在较大的消防隐患，因此新丰老街今年启动改造，预计明年年底前完工，改造后将引入文创商铺和民宿，沿街商户和居民都很期待。
@@ -368,6 +372,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("新丰文化馆在哪里？", "老街与河滨路交界"),  # the clause that locates, not one that only names a place
     ("新丰消防站出动了几名队员？", "6名消防员"),  # 队员 said by its head 员 closing the counted phrase
     ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
+    ("新丰镇政府为什么决定拆除新丰老桥？", "危桥"),  # a sentence opening with 因此: the cause is the one before it
     ("新丰镇7月新增就业岗位预计有多少个？", "200个"),  # asked for the forecast, the forecast answers
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money
     ("新丰镇2022年粮食总产量比2015年增加了多少？", "12%"),  # 2015年 is asked too: no neighbour of 2022年

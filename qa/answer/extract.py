@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from index.dates import DateRange, int_date
 from index.models import spoken_date
 from qa.answer.compose import absolute_dates, excerpt, strip_opener
-from qa.answer.gate import Candidate
+from qa.answer.gate import Candidate, sentence_spans
 from qa.answer.model import Plan
 from qa.answer.question import _ROLE, fold, holds_kind, pairs
 from qa.citations import MARKER
@@ -28,6 +29,10 @@ FRAMING = re.compile(
     r"（\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?）|^\s*\d+\.\s*(?:《[^》]*》)?(?:（[^）]*）)?：?|报道中的[^：]*有：",
     re.M,
 )
+# asked why, a sentence that opens with 因此 tells the consequence; unless it gives a cause itself, the cause is
+# the sentence before it
+_CONSEQUENCE = re.compile(r"^(?:因此|所以|于是|故而|因而|从而|为此|是以)")
+_CAUSE = re.compile(r"由于|因为|为了|旨在|原因|鉴于|出于|缘于|得益于|为由")
 _NAME_STOP = set("在说表指出等和及同率对到为是也向要与主讲会将就已于")
 
 
@@ -64,6 +69,25 @@ def _said(plan: Plan) -> str:
 
 
 def _pick(plan: Plan) -> list[Candidate]:
+    """The sentences to quote: the best answering one (asked why, the cause before a 因此 sentence) and a second."""
+    picks = _answering_sentences(plan)
+    return [_cause_before(plan, picks[0]), *picks[1:]]
+
+
+def _cause_before(plan: Plan, candidate: Candidate) -> Candidate:
+    """Asked why, the sentence before one that opens with 因此 and gives no cause of its own (因此……兴建新路)."""
+    text = strip_opener(candidate.text)
+    if plan.question.kind != "reason" or not _CONSEQUENCE.match(text) or _CAUSE.search(text):
+        return candidate
+    passage = plan.passages[candidate.rank]
+    before = [(a, b) for a, b in sentence_spans(passage.text) if b <= candidate.start and passage.text[a:b].strip()]
+    if not before:
+        return candidate
+    a, b = before[-1]
+    return replace(candidate, start=a, end=b, text=passage.text[a:b].strip())
+
+
+def _answering_sentences(plan: Plan) -> list[Candidate]:
     """The best answering sentence (not the previous answer again) and a second one that adds to it."""
     previous = _said(plan)
     best = plan.answering[0]
