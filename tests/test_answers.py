@@ -263,6 +263,7 @@ def _first(text: str) -> str:
     "新丰食品2022年上半年的营业收入是多少？",  # an undated report's figure of 2023, though 2022 holds reports
     "新丰救援队在灾区救出了多少人？",  # 20多名救援队员 counts the rescuers, not the rescued
     "新丰镇7月新增了多少个就业岗位？",  # the archive has only a forecast of it
+    "什么是新丰公交5路？",  # asked to define a thing, the passage must name it whole: 3路 is another line
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -334,6 +335,7 @@ def test_folding_and_question_reading() -> None:
     assert holds_kind(who, "颁奖嘉宾是李明。")
     many = read_question("今年粮食产量是多少？")
     assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
+    assert read_question("什么是九号风球？").names == ["9号风球"] and read_question("半透膜指的是什么？").names == ["半透膜"]
     year = read_question("马赛是哪一年度香港小姐竞选季军？")  # a year, not 11号
     assert not holds_kind(year, "季军：11号马赛。") and holds_kind(year, "2008年度香港小姐季军是马赛。")
     party = read_question("塞雷茨·卡马爵士是哪个党派的成员？")  # the answer shares a character with the noun asked

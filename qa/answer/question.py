@@ -86,6 +86,8 @@ _YEARLIKE = re.compile(r"\d{1,4}\s*年|[〇零一二三四五六七八九十百]
 DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
+# 什么是九号风球, 半透膜指的是什么: the thing to define is named whole (not 四位 for 从四位)
+_DEFINED = re.compile(r"^(?:请问)?什么是([^，,的？?\s]{2,12})[？?]?$|^([^，,的？?\s]{2,12})(?:指的是|是指)什么[？?]?$")
 _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title is looked for with its brackets
 
 # What each kind of answer looks like in a sentence.
@@ -198,7 +200,7 @@ def read_question(text: str, context: str = "") -> Question:
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)) - said,
         places=places, people=people, asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
-        names=[fold(n) for n in _QUOTED.findall(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
+        names=[fold(n) for n in _QUOTED.findall(text) + _defined(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
 
@@ -266,6 +268,12 @@ def _asked(text: str) -> str:
         if _WHICH.match(piece) and chinese(noun := pieces[i + 1]) and noun not in _NOT_ASKED:
             return noun
     return ""
+
+
+def _defined(text: str) -> list[str]:
+    """What a question asks to define (九号风球 in 什么是九号风球)."""
+    match = _DEFINED.search(text)
+    return [match.group(1) or match.group(2)] if match else []
 
 
 def _unit(text: str) -> re.Pattern[str] | None:
