@@ -336,6 +336,8 @@ def test_folding_and_question_reading() -> None:
     many = read_question("今年粮食产量是多少？")
     assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
     assert read_question("什么是九号风球？").names == ["9号风球"] and read_question("半透膜指的是什么？").names == ["半透膜"]
+    colour = read_question("黑额鸣冠雉的双脚是什么颜色？")  # a colour, not a name that holds one (蓝喉鸣冠雉)
+    assert holds_kind(colour, "牠们的双脚红色。") and not holds_kind(colour, "蓝喉鸣冠雉是普通鸣冠雉的最近亲。")
     year = read_question("马赛是哪一年度香港小姐竞选季军？")  # a year, not 11号
     assert not holds_kind(year, "季军：11号马赛。") and holds_kind(year, "2008年度香港小姐季军是马赛。")
     party = read_question("塞雷茨·卡马爵士是哪个党派的成员？")  # the answer shares a character with the noun asked

@@ -83,6 +83,10 @@ _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|�
                    r"\d{1,2}月\d{1,2}日")
 _YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|年份是")
 _YEARLIKE = re.compile(r"\d{1,4}\s*年|[〇零一二三四五六七八九十百]{1,4}年|[今去前明同次当元末初]年|年代|世纪|年间|\d{4}")
+# a colour asked for, and how an answer says one (褐色, 淡绿色)
+_TRAITS = (
+    (re.compile(r"什么颜色|颜色是什么|颜色为何|什么色|哪种颜色|何种颜色|颜色是怎样"), re.compile(r"[\u4e00-\u9fff]色")),
+)
 DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
@@ -176,6 +180,7 @@ class Question:
     names: list[str] = field(default_factory=list)  # what the question quotes (“红巢生活”, 《唐文粹》): found whole or not at all
     people: list[str] = field(default_factory=list)  # people it names (周军波): the passage must name them too
     asked: frozenset[str] = frozenset()  # the characters of the noun after 什么/哪个 (党派 in 哪个党派)
+    trait: re.Pattern[str] | None = None  # asked a colour: how its answer reads (褐色)
 
     @property
     def several(self) -> bool:
@@ -199,7 +204,7 @@ def read_question(text: str, context: str = "") -> Question:
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)) - said,
-        places=places, people=people, asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
+        places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None), asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
         names=[fold(n) for n in _QUOTED.findall(text) + _defined(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
@@ -304,6 +309,11 @@ def holds_kind(question: Question, text: str) -> bool:
         return bool(_ROLE.search(text)) or _has_name(text)
     if kind == "place":
         return bool(_PLACE.search(text))
+    if question.trait is not None:  # asked a colour: 褐色 beyond the question's own words (颜色, 体色)
+        rest = text
+        for word in question.words:
+            rest = rest.replace(word, "") if len(word) > 1 else rest
+        return bool(question.trait.search(rest))
     return True
 
 
