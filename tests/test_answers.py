@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from index.chunk import split_sentences
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener, tidy
-from qa.answer.gate import split_at_gaps
+from qa.answer.gate import OFFICE, split_at_gaps
 from qa.answer.names import mend
-from qa.answer.question import fold, holds_kind, names_asked, read_question
+from qa.answer.question import fold, forecast_only, holds_kind, names_asked, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
 from qa.services import build_services
@@ -336,6 +336,15 @@ def test_folding_and_question_reading() -> None:
     many = read_question("今年粮食产量是多少？")
     assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
     assert read_question("什么是九号风球？").names == ["9号风球"] and read_question("半透膜指的是什么？").names == ["半透膜"]
+    when = read_question("车队遭炸弹袭击是几点发生的？")  # a time of day is asked, not a count
+    assert when.kind == "date" and holds_kind(when, "8月13日9时17分，车队遭袭。")
+    assert read_question("成果发表在哪本期刊上？").kind != "place" and read_question("他在哪工作？").kind == "place"
+    amount = read_question("联合银行的人民币交易额有多少？")
+    assert not holds_kind(amount, "26日，联合银行开展人民币交易。") and holds_kind(amount, "交易额达3亿元。")
+    cpi = read_question("美国7月份CPI同比上涨了多少？")  # 预计， governs the figures after it
+    assert forecast_only(cpi, "市场观察人士预计，美国7月CPI环比将上涨0.2%，同比涨幅仅为3.3%。")
+    assert not forecast_only(cpi, "今年以来，我市全面落实各项目标任务，1至5月CPI同比上涨3.5%。")
+    assert OFFICE.search("处长") and OFFICE.search("科长")
     colour = read_question("黑额鸣冠雉的双脚是什么颜色？")  # a colour, not a name that holds one (蓝喉鸣冠雉)
     assert holds_kind(colour, "牠们的双脚红色。") and not holds_kind(colour, "蓝喉鸣冠雉是普通鸣冠雉的最近亲。")
     year = read_question("马赛是哪一年度香港小姐竞选季军？")  # a year, not 11号

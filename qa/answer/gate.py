@@ -64,7 +64,7 @@ PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # charact
 GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
 OPENING, CLOSING = "（(「『【〔", "）)」』】〕"
 REPORT_LAG = 2  # a report tells of the day before (昨天) or two (前天)
-OFFICE = re.compile(r"(?:书记|[市县镇乡区省]长|主任|局长|部长|厅长|主席|院长|校长|会长|董事长|经理|总裁|站长|所长|社长|馆长|队长)$")
+OFFICE = re.compile(r"(?:书记|[市县镇乡区省村处科司署行团组园厂]长|主任|局长|部长|厅长|主席|院长|校长|会长|董事长|经理|总裁|站长|所长|社长|馆长|队长)$")
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 
 

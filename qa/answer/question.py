@@ -69,9 +69,9 @@ _GENERIC_PLACES = frozenset(["城市", "全市", "我市", "本市", "全县", "
 
 # The kind of fact each question word asks for.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("date", re.compile(r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|什么时间|几时|日期是")),
+    ("date", re.compile(r"什么时候|何时|哪一?天|哪一?年|几月|几号|哪个月|什么时间|几时|日期是|几点|什么时刻")),
     ("person", re.compile(r"谁|哪位|哪一位|什么人|何人|哪些人")),
-    ("place", re.compile(r"哪里|在哪|何地|何处|什么地方|哪个地方|哪儿|位于哪|哪个城市|哪座城市|哪个国家|哪个省")),
+    ("place", re.compile(r"哪里|在哪(?![本部篇种位项次届期份首张家])|何地|何处|什么地方|哪个地方|哪儿|位于哪|哪个城市|哪座城市|哪个国家|哪个省")),
     ("reason", re.compile(r"(?<![称译作成叫认视改选定名列分归取命更])为什么|为何|什么原因|原因是|何故")),
     ("number", re.compile(r"多少|(?<!哪)几[^乎]|多大|多高|多长|多远|多重|多久|多深|多宽|比例|比重|占比|增幅|增速|总额|金额|年龄|几$")),
     ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
@@ -98,10 +98,11 @@ _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title i
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|第[一二两三四五六七八九十百千]+|半数|过半|翻番")
 BYLINE = re.compile(r"[（(]\s*(?:记者|通讯员|实习生|见习记者|特约记者)[^）)]{0,30}[）)]|(?:本报)?记者\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*(?:报道|摄)")
-FORECAST = re.compile(r"预计|预期|预测|有望|计划|目标|力争|将达|将超")
+FORECAST = re.compile(r"预计|预期|预测|有望|计划|目标|力争|将达|将超|将(?:上涨|下降|增长|增加|减少|突破|提高|回落)")
+_PREDICTS = re.compile(r"预计|预期|预测")  # ... and governs the clauses after it (预计，……同比涨幅为3.3%)
 _CALENDAR = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|"
-                       r"\d{1,2}\s*时(?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|(?<![\d.])\d{1,2}\s*月份?")  # a date, a month or a time of day, never 多少
-_DATE = re.compile(r"\d{1,4}\s*[年月日号]|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
+                       r"\d{1,2}\s*时(?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|(?<![\d.])\d{1,2}\s*月份?|(?<![\d.])\d{1,2}\s*日")  # a date, a month or a time of day, never 多少
+_DATE = re.compile(r"\d{1,4}\s*[年月日号]|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
                    r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度|时代|年间|末|初|中期|后期|早期|晚期|[一二两三四五六七八九十]+年|年底|年内|月底|月内|"
                    r"[一二三四五六七八九十]+月|夜间|夜里|夜晚|白天|清晨|凌晨|傍晚|黄昏|当日|年前|之际|时$")
 _ROLE = re.compile(r"(书记|市长|县长|镇长|区长|主任|局长|部长|厅长|省长|主席|院士|博士|教授|董事长|总经理|经理|负责人|"
@@ -322,8 +323,12 @@ def forecast_only(question: Question, text: str) -> bool:
     no answer to 增加了多少 (a question asking 预计多少 takes it)."""
     if question.kind != "number" or FORECAST.search(question.text):
         return False
-    figures = [clause for clause in re.split(r"[，,；;。]", text) if _NUMBER.search(_CALENDAR.sub("", clause))]
-    return bool(figures) and all(FORECAST.search(clause) for clause in figures)
+    figures, governed = [], False
+    for clause in re.split(r"[，,；;。]", text):
+        governed = governed or bool(_PREDICTS.search(clause))
+        if _NUMBER.search(_CALENDAR.sub("", clause)):
+            figures.append(governed or bool(FORECAST.search(clause)))
+    return bool(figures) and all(figures)
 
 
 def kind_hint(question: Question, text: str) -> bool:
