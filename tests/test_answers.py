@@ -178,6 +178,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰越剧团的新戏《田园》由Beyond Band配乐。剧团团长周晓芸在家中排行第三。新丰夜市的小吃摊多于夜间营业。
 
+## 新丰电动车发布新车
+
+本报讯 新丰电动车公司昨天发布两款新车，其中Model X售价20万元，续航里程为500公里；Model 3将于明年上市。
+
 ## 新丰老桥将拆除重建
 
 本报讯 新丰老桥建于上世纪六十年代，桥面狭窄，近年来桥墩多次出现裂缝，经检测已属危桥。因此新丰镇政府决定今年拆除新丰老桥，在原址新建一座更宽的新桥。
@@ -264,6 +268,7 @@ def _first(text: str) -> str:
     "新丰救援队在灾区救出了多少人？",  # 20多名救援队员 counts the rescuers, not the rescued
     "新丰镇7月新增了多少个就业岗位？",  # the archive has only a forecast of it
     "什么是新丰公交5路？",  # asked to define a thing, the passage must name it whole: 3路 is another line
+    "新丰电动车Model 3的续航里程是多少公里？",  # the range given is Model X's: a model's neighbour
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -337,7 +342,7 @@ def test_folding_and_question_reading() -> None:
     assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
     assert read_question("什么是九号风球？").names == ["9号风球"] and read_question("半透膜指的是什么？").names == ["半透膜"]
     when = read_question("车队遭炸弹袭击是几点发生的？")  # a time of day is asked, not a count
-    assert when.kind == "date" and holds_kind(when, "8月13日9时17分，车队遭袭。")
+    assert when.kind == "date" and holds_kind(when, "8月13日9时17分，车队遭袭。") and not holds_kind(when, "8月13日，车队遭袭。")
     assert read_question("成果发表在哪本期刊上？").kind != "place" and read_question("他在哪工作？").kind == "place"
     amount = read_question("联合银行的人民币交易额有多少？")
     assert not holds_kind(amount, "26日，联合银行开展人民币交易。") and holds_kind(amount, "交易额达3亿元。")
@@ -385,6 +390,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("新丰文化馆在哪里？", "老街与河滨路交界"),  # the clause that locates, not one that only names a place
     ("新丰消防站出动了几名队员？", "6名消防员"),  # 队员 said by its head 员 closing the counted phrase
     ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
+    ("新丰电动车Model X的续航里程是多少公里？", "500公里"),
     ("新丰镇政府为什么决定拆除新丰老桥？", "危桥"),  # a sentence opening with 因此: the cause is the one before it
     ("新丰镇7月新增就业岗位预计有多少个？", "200个"),  # asked for the forecast, the forecast answers
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money

@@ -355,6 +355,9 @@ def _abridged_patterns(term: str) -> re.Pattern[str] | None:
 
 def _item_patterns(item: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The item as written (2月2日, not inside 12月2日) and any neighbour of it (第五次 for 第十六次)."""
+    if model := re.fullmatch(r"([a-z]+)(\d+[a-z]?)", item):  # model3: modelx and model5 are its neighbours
+        name, mark = model.groups()
+        return re.compile(re.escape(item) + r"(?![a-z\d])"), re.compile(f"{name}(?!{mark}(?![a-z\\d]))[a-z\\d]{{1,2}}(?![a-z\\d])")
     alone = r"(?<!\d)" if item[0].isdigit() else ""
     return re.compile(alone + re.escape(item)), re.compile(alone + re.sub(r"\d+", r"\\d+", re.escape(item)))
 

@@ -80,13 +80,15 @@ CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be ch
 _LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[，,、]")  # three items or more, 包括, 分别, a colon
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年(?!\d{1,2}月)|"
-                   r"\d{1,2}月\d{1,2}日")
+                   r"\d{1,2}月\d{1,2}日|(?<![a-z])[a-z]{2,}\d+[a-z]?(?![a-z\d])")  # ... and a model: Model 3, iPhone15
 _YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|年份是")
 _YEARLIKE = re.compile(r"\d{1,4}\s*年|[〇零一二三四五六七八九十百]{1,4}年|[今去前明同次当元末初]年|年代|世纪|年间|\d{4}")
 # a colour asked for, and how an answer says one (褐色, 淡绿色)
 _TRAITS = (
     (re.compile(r"什么颜色|颜色是什么|颜色为何|什么色|哪种颜色|何种颜色|颜色是怎样"), re.compile(r"[\u4e00-\u9fff]色")),
 )
+_TIME_ASKED = re.compile(r"几点|什么时刻|几时几分")
+_CLOCK = re.compile(r"\d{1,2}\s*[时点]|\d{1,2}:\d{2}|[上下中]午|凌晨|清晨|早上|晚上|傍晚|夜间|深夜|午夜|黎明")
 DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
@@ -304,6 +306,8 @@ def holds_kind(question: Question, text: str) -> bool:
     if kind == "date":
         if _YEAR_ASKED.search(question.text):  # 哪一年: a year, never 11号 alone
             return bool(_YEARLIKE.search(text))
+        if _TIME_ASKED.search(question.text):  # 几点: a time of day, not the date alone
+            return bool(_CLOCK.search(text))
         return bool(_DATE.search(text))
     if kind == "person":
         text = BYLINE.sub("", text)  # the reporter is no answer to 谁
