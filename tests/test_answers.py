@@ -33,6 +33,10 @@ MEETING = """2023年4月7日◆星期五
 
 本报讯 昨天上午，市长周军波主持召开市十六届政府第十六次常务会议。副市长戴建忠出席会议。会议审议了独山新材料产业园污水处理费调价方案。
 
+## 新丰自来水厂扩建
+
+本报讯 新丰自来水厂扩建工程总投资1.5亿元，建成后日供水能力将提高一倍。
+
 ## 新仓镇首家民营研究院揭牌
 
 本报讯 近日，新仓镇首家民营研究院——领智产业技术研究院揭牌成立，研究院由三家企业共同出资约二亿元建设。市委书记仲旭东出席揭牌仪式。
@@ -177,6 +181,10 @@ NAMES = """2023年5月9日◆星期二
 ## 新丰越剧团排新戏
 
 本报讯 新丰越剧团的新戏《田园》由Beyond Band配乐。剧团团长周晓芸在家中排行第三。新丰夜市的小吃摊多于夜间营业。
+
+## 新丰水厂扩建进展
+
+本报讯 记者昨天从新丰自来水厂获悉，总投资1.5亿元的扩建工程已完成主体施工。
 
 ## 新丰电动车发布新车
 
@@ -459,6 +467,11 @@ def test_several_reports_newest_first(answerer: Answerer) -> None:
 
 
 # 4. Lists across articles ---------------------------------------------------------------------------
+
+def test_a_figure_told_again_by_a_later_report_is_quoted_once(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("新丰自来水厂扩建工程总投资多少？")
+    assert answer.found and answer.text.count("1.5亿元") == 1
+
 
 def test_people_across_articles_are_collected(answerer: Answerer) -> None:
     answer, _ = answerer.answer("报道里出现过的市委书记都有谁？")

@@ -33,6 +33,7 @@ FRAMING = re.compile(
 # the sentence before it
 _CONSEQUENCE = re.compile(r"^(?:因此|所以|于是|故而|因而|从而|为此|是以)")
 _CAUSE = re.compile(r"由于|因为|为了|旨在|原因|鉴于|出于|缘于|得益于|为由")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?[^\d.]?")  # with what it counts: 16届 is not 16次
 _NAME_STOP = set("在说表指出等和及同率对到为是也向要与主讲会将就已于")
 
 
@@ -103,13 +104,14 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
     # reports of several dates that answer: each with its date (the newest first, see ``extract``)
     other_day = [c for c in fresh[1:] if c.score >= SECOND_RATIO * first.score
                  and _day(plan.passages[c.rank]) and _day(plan.passages[first.rank])
-                 and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])]
+                 and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])
+                 and not _tells_again(plan, c.text, first.text)]
     if other_day:
         return [first, other_day[0]]
     # two sentences that answer about equally well are both shown, when the second says what is asked (not only
     # the subject again) and does not repeat the first
     close = [c for c in fresh[1:3] if c.score >= TIE_RATIO * first.score and _adds(plan, c, first)
-             and not _repeats(c.text, first.text)]
+             and not _tells_again(plan, c.text, first.text)]
     if close and len(first.text) + len(close[0].text) < PAIR_CHARS:
         return [first, close[0]]
     if plan.question.kind not in OPEN_KINDS and not plan.question.several:
@@ -133,6 +135,15 @@ def _adds(plan: Plan, candidate: Candidate, first: Candidate) -> bool:
     if any(term in said for term in plan.gate.focus):
         return True
     return any(term in said and term not in before for term in plan.gate.terms if term not in title)
+
+
+def _tells_again(plan: Plan, text: str, other: str) -> bool:
+    """Whether text tells what other told: reworded with no figure of its own (the 16th meeting is not the 5th), or,
+    asked a number or a date, with only figures other gives (320亿美元 told again by a later report)."""
+    figures, given = set(_FIGURE.findall(fold(text))), set(_FIGURE.findall(fold(other)))
+    if _repeats(text, other) and figures <= given:
+        return True
+    return plan.question.kind in ("number", "date") and bool(figures) and figures <= given
 
 
 def _repeats(text: str, other: str) -> bool:
