@@ -186,6 +186,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 记者昨天从新丰自来水厂获悉，总投资1.5亿元的扩建工程已完成主体施工。
 
+## 新丰农业科学研究所育成新稻种
+
+本报讯 新丰农业科学研究所日前育成水稻新品种“新丰9号”，亩产可达650公斤。
+
 ## 新丰电动车发布新车
 
 本报讯 新丰电动车公司昨天发布两款新车，其中Model X售价20万元，续航里程为500公里；Model 3将于明年上市。
@@ -399,6 +403,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("新丰消防站出动了几名队员？", "6名消防员"),  # 队员 said by its head 员 closing the counted phrase
     ("新丰老街为什么今年启动改造？", "消防隐患"),  # the clause only says the question again: its cause comes before
     ("新丰电动车Model X的续航里程是多少公里？", "500公里"),
+    ("新丰农科所育成的水稻新品种亩产多少？", "650公斤"),  # 农科所 abbreviates 农业科学研究所
     ("新丰镇政府为什么决定拆除新丰老桥？", "危桥"),  # a sentence opening with 因此: the cause is the one before it
     ("新丰镇7月新增就业岗位预计有多少个？", "200个"),  # asked for the forecast, the forecast answers
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money

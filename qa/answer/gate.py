@@ -58,6 +58,7 @@ RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must 
 COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
 PART_CREDIT = 0.8
 FOCUS_HELD = 0.4  # a focus word counts as said when half its character pairs are (收盘 for 收盘价)
+ABBREVIATED = 3  # an abbreviation's characters stand at most this far apart in the name it shortens
 NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
 ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, left out of its characters
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
@@ -151,7 +152,9 @@ class Gate:
         if len(core) < 2 or core in folded:
             return True
         pieces = self.pieces.get(term) or set()
-        return bool(pieces) and sum(1 for p in pieces if p in folded) / len(pieces) > NAME_SHARE
+        if pieces and sum(1 for p in pieces if p in folded) / len(pieces) > NAME_SHARE:
+            return True
+        return len(core) >= 3 and _abbreviates(core, folded)
 
     def _held(self, term: str, folded: str) -> float:
         if term in folded:
@@ -378,6 +381,13 @@ def _char_share(weights: dict[str, float], folded: str) -> float:
         return 0.0
     share = sum(w for ch, w in weights.items() if ch in folded) / sum(weights.values())
     return CHAR_WEIGHT * share * min(1.0, CHAR_SPAN / max(1, len(folded)))
+
+
+def _abbreviates(short: str, text: str) -> bool:
+    """Whether text holds a longer name that short abbreviates: its characters in order and close together (生物所
+    in 生物技术研究所, 中科院 in 中国科学院)."""
+    pattern = re.escape(short[0]) + "".join(f"[^，。；、]{{0,{ABBREVIATED + 1}}}?" + re.escape(ch) for ch in short[1:])
+    return any(len(m.group(0)) <= ABBREVIATED * len(short) for m in re.finditer(pattern, text))
 
 
 def _prior(passages: list[Passage], rank: int) -> float:
