@@ -190,6 +190,14 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰农业科学研究所日前育成水稻新品种“新丰9号”，亩产可达650公斤。
 
+## 新丰科技园引进芯片企业
+
+本报讯 新丰科技园今年引进三家基于Arm架构设计芯片的企业。
+
+## 新丰芯片公司营收增长
+
+本报讯 新丰芯片公司上一财年营收达12亿元，同比增长30%。
+
 ## 新丰电动车发布新车
 
 本报讯 新丰电动车公司昨天发布两款新车，其中Model X售价20万元，续航里程为500公里；Model 3将于明年上市。
@@ -281,6 +289,7 @@ def _first(text: str) -> str:
     "新丰镇7月新增了多少个就业岗位？",  # the archive has only a forecast of it
     "什么是新丰公交5路？",  # asked to define a thing, the passage must name it whole: 3路 is another line
     "新丰电动车Model 3的续航里程是多少公里？",  # the range given is Model X's: a model's neighbour
+    "Arm公司上一财年的营收是多少？",  # a name in Latin letters the report never says
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)

@@ -115,6 +115,8 @@ class Gate:
         # (a list, or a trait the question names, 特征 or 颜色, is seldom in the opening)
         self.lede = question.kind in LEDE_KINDS and not question.listing \
             and not any(w in ASK_NOUNS and w not in IDENTITY for w in question.words)
+        # a name in Latin letters (Arm, NASA) is said as it is: a passage that never says it is about something else
+        self.latin = {w for w in map(fold, question.words) if re.fullmatch(r"[a-z]{2,}", w)}
         self.hint_weight = LIST_WEIGHT if question.listing and question.kind is None else KIND_WEIGHT
         self.chars = {ch for ch in ASKED.sub("", fold(question.text)) if chinese(ch) and ch not in PLAIN_CHARS}
         self.char_weights = {ch: 1.0 for ch in self.chars}
@@ -192,7 +194,8 @@ class Gate:
         article = self.articles.get(str(passage.meta.get("article_id") or passage.chunk_id), whole)
         rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text) \
             and not self.siblings.of(passage.meta.get("title") or "", article) \
-            and all(self._found_name(name, article) for name in self.question.people)
+            and all(self._found_name(name, article) for name in self.question.people) \
+            and all(name in article for name in self.latin)
         titled = self.coverage(title) if title else 0.0
         beyond = {t: w for t, w in self.sharp.items() if t not in title}
         chars = {ch: w for ch, w in self.char_weights.items() if ch not in title}
