@@ -80,7 +80,8 @@ CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be ch
 _LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[，,、]")  # three items or more, 包括, 分别, a colon
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年(?!\d{1,2}月)|"
-                   r"\d{1,2}月\d{1,2}日|(?<![a-z])[a-z]{2,}\d+[a-z]?(?![a-z\d])")  # ... and a model: Model 3, iPhone15
+                   r"\d{1,2}月\d{1,2}日|(?<![a-z])[a-z]{2,}\d+[a-z]?(?![a-z\d])|"  # ... and a model: Model 3, iPhone15
+                   r"(?<![\d.])\d+(?:米|公里|千米|公斤|千克|英寸|周年|人制)")  # ... or an event: 200米
 _YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|年份是")
 _YEARLIKE = re.compile(r"\d{1,4}\s*年|[〇零一二三四五六七八九十百]{1,4}年|[今去前明同次当元末初]年|年代|世纪|年间|\d{4}")
 # a colour asked for, and how an answer says one (褐色, 淡绿色)
