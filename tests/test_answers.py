@@ -190,6 +190,22 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰农业科学研究所日前育成水稻新品种“新丰9号”，亩产可达650公斤。
 
+## 南渡村召开党员大会
+
+本报讯 南渡村党总支副书记沈兰在会上通报了上半年村里的工作。
+
+## 新丰县人事任免
+
+本报讯 县政府日前决定，免去王刚的新丰县交通局局长职务。
+
+## 各省经济半年报
+
+本报讯 河南、江苏等省日前公布上半年经济数据。上半年江苏全省实现生产总值6.05万亿元，同比增长6.6%。
+
+## 新丰站列车晚点
+
+本报讯 昨天凌晨，邻县发生4.5级地震。受此影响，途经新丰站的多趟列车晚点。
+
 ## 新丰镇运动会游泳比赛
 
 本报讯 新丰镇运动会昨天举行游泳比赛，男子400米自由泳冠军由李强获得，成绩为5分10秒。
@@ -295,6 +311,9 @@ def _first(text: str) -> str:
     "新丰电动车Model 3的续航里程是多少公里？",  # the range given is Model X's: a model's neighbour
     "Arm公司上一财年的营收是多少？",  # a name in Latin letters the report never says
     "新丰镇运动会男子200米自由泳冠军是谁？",  # the report names the 400米 winner: another event
+    "南渡村党总支书记是谁？",  # the report names the 副书记
+    "新丰县交通局新任局长是谁？",  # the report names the one removed (免去……职务)
+    "河南上半年生产总值是多少？",  # the figure is 江苏's: the sentence names another province
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -419,6 +438,8 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("新丰电动车Model X的续航里程是多少公里？", "500公里"),
     ("新丰镇运动会男子400米自由泳冠军是谁？", "李强"),
     ("新丰农科所育成的水稻新品种亩产多少？", "650公斤"),  # 农科所 abbreviates 农业科学研究所
+    ("江苏上半年生产总值是多少？", "6.05万亿元"),
+    ("途经新丰站的多趟列车为什么晚点？", "地震"),  # 受此影响: the cause is the sentence before
     ("新丰镇政府为什么决定拆除新丰老桥？", "危桥"),  # a sentence opening with 因此: the cause is the one before it
     ("新丰镇7月新增就业岗位预计有多少个？", "200个"),  # asked for the forecast, the forecast answers
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money

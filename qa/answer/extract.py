@@ -31,7 +31,7 @@ FRAMING = re.compile(
 )
 # asked why, a sentence that opens with 因此 tells the consequence; unless it gives a cause itself, the cause is
 # the sentence before it
-_CONSEQUENCE = re.compile(r"^(?:因此|所以|于是|故而|因而|从而|为此|是以)")
+_CONSEQUENCE = re.compile(r"^(?:因此|所以|于是|故而|因而|从而|为此|是以|受此影响|受其影响|由此)")
 _CAUSE = re.compile(r"由于|因为|为了|旨在|原因|鉴于|出于|缘于|得益于|为由")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?[^\d.]?")  # with what it counts: 16届 is not 16次
 _NAME_STOP = set("在说表指出等和及同率对到为是也向要与主讲会将就已于")
@@ -105,7 +105,8 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
     other_day = [c for c in fresh[1:] if c.score >= SECOND_RATIO * first.score
                  and _day(plan.passages[c.rank]) and _day(plan.passages[first.rank])
                  and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])
-                 and not _tells_again(plan, c.text, first.text)]
+                 and not _tells_again(plan, c.text, first.text)
+                 and (plan.question.kind != "date" or holds_kind(plan.question, c.text))]
     if other_day:
         return [first, other_day[0]]
     # two sentences that answer about equally well are both shown, when the second says what is asked (not only

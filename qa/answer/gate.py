@@ -66,6 +66,8 @@ GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
 OPENING, CLOSING = "（(「『【〔", "）)」』】〕"
 REPORT_LAG = 2  # a report tells of the day before (昨天) or two (前天)
 OFFICE = re.compile(r"(?:书记|[市县镇乡区省村处科司署行团组园厂]长|主任|局长|部长|厅长|主席|院长|校长|会长|董事长|经理|总裁|站长|所长|社长|馆长|队长)$")
+REMOVED = re.compile(r"免去|辞去|卸任|不再担任|被免职")
+APPOINTED = re.compile(r"任命|出任|担任|接任|当选|任[\u4e00-\u9fff]{0,12}(?:长|书记|主任|主席)")
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 
 
@@ -235,10 +237,15 @@ class Gate:
         """A number or date must be said of what is asked (总投资, 开工), in the sentence and beside it.
 
         A focus word the title names is the article's subject: the sentence may leave it unsaid. Asked who holds
-        an office (乡长是谁), the office must be said beside the name: a 党委书记 does not answer.
+        an office (乡长是谁), the office must be said beside the name: a 党委书记, a 副乡长 or one removed from it
+        (免去……乡长职务) does not answer.
         """
         if self.question.kind == "person" and any(OFFICE.search(t) for t in self.focus):
-            return all(t in window for t in self.focus if OFFICE.search(t))
+            text = fold(self.question.text)
+            # the office itself, not its deputy (副书记 for 书记); held, not left (免去……职务)
+            held = all(re.search(("" if "副" + t in text else "(?<!副)") + re.escape(t), window)
+                       for t in self.focus if OFFICE.search(t))
+            return held and not (REMOVED.search(sentence) and not REMOVED.search(text) and not APPOINTED.search(sentence))
         if not (self.question.needs_focus and self.focus):
             return True
         asked = [t for t in self.focus if t not in title]

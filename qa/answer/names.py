@@ -16,6 +16,9 @@ SIBLING_CHARS = 2  # a sibling's name differs from the title's in the characters
 SIBLING_HEAD = 4  # the longest shared head looked for
 NAME_CHARS = 6  # a title this short is a name (嘉善南站), not a headline
 PLAIN_TAGS = frozenset(["l", "t", "f", "z", "v", "vn", "vd", "a", "ad", "an", "d", "i", "m", "q"])  # jieba's tags of plain words
+PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+             "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
+             "广西", "西藏", "宁夏", "新疆", "香港", "澳门")  # a figure of one is no answer for another
 NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
 
 
@@ -62,9 +65,13 @@ def mend(question: Question, lexical: LexicalIndex) -> Question:
 
 
 def another_town(question: Question, folded: str) -> bool:
-    """Whether a (folded) sentence tells of another town than the one asked about (独山港镇's figure for 新埭镇)."""
+    """Whether a (folded) sentence tells of another town than the one asked about (独山港镇's figure for 新埭镇),
+    or of another province (江苏's figure for 河南)."""
     asked = [place for place in question.places if TOWN.search(place) and place not in folded]
-    return bool(asked) and any(town not in asked for town in towns(folded))
+    if asked and any(town not in asked for town in towns(folded)):
+        return True
+    provinces = [p for p in PROVINCES if p in question.text]
+    return bool(provinces) and not any(p in folded for p in provinces) and any(p in folded for p in PROVINCES)
 
 
 class Siblings:

@@ -109,8 +109,8 @@ _DATE = re.compile(r"\d{1,4}\s*[年月日号]|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*
                    r"世纪|年代|时期|期间|朝|以来|之后|之前|当天|当年|同年|次年|[春夏秋冬]季|[一二三四]季度|时代|年间|末|初|中期|后期|早期|晚期|[一二两三四五六七八九十]+年|年底|年内|月底|月内|"
                    r"[一二三四五六七八九十]+月|夜间|夜里|夜晚|白天|清晨|凌晨|傍晚|黄昏|当日|年前|之际|时$")
 _ROLE = re.compile(r"(书记|市长|县长|镇长|区长|主任|局长|部长|厅长|省长|主席|院士|博士|教授|董事长|总经理|经理|负责人|"
-                   r"记者|通讯员|队长|校长|院长|会长|委员|代表|主持人|创始人|总裁|导演|作者|总监|站长|所长|社长|馆长|老师|先生|女士|"
-                   r"领导|同志|选手|运动员|演员|歌手|画家|作家|诗人|国王|皇帝|总统|首相|将军|人|者|们|族|氏|王|帝|后|公|侯|"
+                   r"记者|通讯员|队长|校长|院长|会长|委员|代表|主持人|创始人|总裁|导演|作者|总监|站长|所长|社长|馆长|老师|先生|女士|\d0后|"
+                   r"领导|同志|选手|运动员|演员|歌手|画家|作家|诗人|国王|皇帝|总统|首相|将军|人|者|们|族|氏|王|帝|皇后|王后|太后|公|侯|"
                    r"·|[A-Za-z]{2,}|公司|集团|协会|学会|乐队|组合|团体|出版|政府|委员会|大学|学院|银行)")  # 西蒙·纽康, Beyond, 母佑会
 _PLACE = re.compile(r"[省市县区镇乡村街路道巷港湾园城馆楼厦场站岛山河湖江海州国洲府宫寺院台於]|位于|坐落|地处|在[\u4e00-\u9fff]{2,}|"
                     r"中心|基地|开发区|社区|小区|广场|大道|地区|境内|附近|一带|东|西|南|北|于|上|里|内|《")
@@ -316,11 +316,15 @@ def holds_kind(question: Question, text: str) -> bool:
     if kind == "place":
         return bool(_PLACE.search(text))
     if question.trait is not None:  # asked a colour: 褐色 beyond the question's own words (颜色, 体色)
-        rest = text
-        for word in question.words:
-            rest = rest.replace(word, "") if len(word) > 1 else rest
-        return bool(question.trait.search(rest))
+        return bool(question.trait.search(beyond_words(question, text)))
     return True
+
+
+def beyond_words(question: Question, text: str) -> str:
+    """Text without the question's own words of two characters or more (what a sentence says beyond them)."""
+    for word in question.words:
+        text = text.replace(word, "") if len(word) > 1 else text
+    return text
 
 
 def forecast_only(question: Question, text: str) -> bool:
