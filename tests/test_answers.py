@@ -202,6 +202,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 河南、江苏等省日前公布上半年经济数据。上半年江苏全省实现生产总值6.05万亿元，同比增长6.6%。
 
+## 浙江经济半年报
+
+本报讯 浙江省抢抓疫后经济恢复的重要窗口期，坚持稳字当头、稳中求进，全力以赴拼经济、促发展，全省经济运行稳中向好、稳中有进，上半年完成地区生产总值3.13万亿元、同比增长3.8%。
+
 ## 新丰站列车晚点
 
 本报讯 昨天凌晨，邻县发生4.5级地震。受此影响，途经新丰站的多趟列车晚点。
@@ -448,6 +452,11 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
 def test_the_quoted_clause_holds_the_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
     assert answer.found and expected in _first(answer.text)
+
+
+def test_the_place_asked_about_draws_in_no_clause_of_its_own(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("浙江上半年地区生产总值是多少？")
+    assert answer.found and "3.13万亿元" in _first(answer.text) and "抢抓" not in answer.text
 
 
 def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer: Answerer) -> None:

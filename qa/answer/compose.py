@@ -83,7 +83,9 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     terms = gate.own if repeated else gate.terms
     # what the title names is known from the citation: the clause must say what is asked of it
     titled = fold(title)
-    terms = {t: w * (TITLED_WEIGHT if titled and t in titled else 1.0) for t, w in terms.items()}
+    # ... and so are the places the question names: they draw in no clause of their own (浙江省抢抓……)
+    places = set(gate.question.places)
+    terms = {t: w * (TITLED_WEIGHT if titled and t in titled or t in places else 1.0) for t, w in terms.items()}
     if repeated:
         limit = min(limit, REPEAT_CHARS)
     if len(sentence) <= limit and not repeated:
