@@ -8,7 +8,7 @@ from datetime import timedelta
 from index.clean import ends_sentence
 from index.dates import int_date
 from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
-from qa.answer.question import CRISP_KINDS, fold, kind_hint, names_asked
+from qa.answer.question import CRISP_KINDS, beyond_words, fold, kind_hint, names_asked
 
 EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
 CUT = "……"
@@ -127,23 +127,16 @@ def _stretch(gate: Gate, piece: str, limit: int, crisp: bool) -> str:
     return (CUT if best else "") + text + (CUT if best + limit < len(piece) else "")
 
 
-def _beyond_question(gate: Gate, text: str) -> str:
-    """Text without the question's own words (of two characters or more), longest first."""
-    for word in gate.long_words:
-        text = text.replace(word, "")
-    return text
-
-
 def _restates(gate: Gate, piece: str) -> bool:
     """Whether a run of clauses holds nothing but the question's own words (因此……并非完整的主权国家)."""
-    rest = fold(_beyond_question(gate, piece))
+    rest = fold(beyond_words(gate.question, piece))
     return len(re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + RESTATED_FILLER + "]", "", rest)) <= RESTATED_CHARS
 
 
 def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:
     """How surely a clause holds the kind of fact asked, beyond the question's own words (部长 in 谁是首位……部长
     is no answer to 谁); a year or a day, not only 期间 or 之后, for a date."""
-    rest = _beyond_question(gate, piece)
+    rest = beyond_words(gate.question, piece)
     if not kind_hint(gate.question, rest):
         return 0.0
     if gate.question.asked and gate.question.kind is None and not gate.question.listing:

@@ -127,8 +127,6 @@ class Gate:
         self.item_patterns = {item: _item_patterns(item) for item in question.items}
         self.counted = re.compile("(?:" + "|".join(map(re.escape, self.focus)) + r").{0,3}?\d") if self.focus else None
         self.abridged = {t: _abridged_patterns(t) for t in self.focus if len(t) == 2} if question.kind == "number" else {}
-        # the question's own words, longest first: what a clause says beyond them is what it adds
-        self.long_words = sorted((w for w in question.words if len(w) > 1), key=len, reverse=True)
         own = {fold(w): lexical.idf(w) for w in question.words if fold(w)}
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from index.splice import is_cjk
 from index.tokenize import cut, words
@@ -208,7 +209,8 @@ def read_question(text: str, context: str = "") -> Question:
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)) - said,
-        places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None), asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
+        places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None),
+        asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
         names=[fold(n) for n in _QUOTED.findall(text) + _defined(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
@@ -321,10 +323,15 @@ def holds_kind(question: Question, text: str) -> bool:
 
 
 def beyond_words(question: Question, text: str) -> str:
-    """Text without the question's own words of two characters or more (what a sentence says beyond them)."""
-    for word in question.words:
-        text = text.replace(word, "") if len(word) > 1 else text
+    """Text without the question's own words of two characters or more, longest first (what it says beyond them)."""
+    for word in _longest_first(tuple(question.words)):
+        text = text.replace(word, "")
     return text
+
+
+@lru_cache(maxsize=256)
+def _longest_first(words: tuple[str, ...]) -> list[str]:
+    return sorted((w for w in words if len(w) > 1), key=len, reverse=True)
 
 
 def forecast_only(question: Question, text: str) -> bool:
@@ -353,7 +360,8 @@ def kind_hint(question: Question, text: str) -> bool:
 
 
 def names_asked(question: Question, text: str) -> bool:
-    """Whether text, beyond the question's own words, shares a character with the noun asked for (民主党 for 哪个党派)."""
+    """Whether text (what a clause says beyond the question's own words) shares a character with the noun asked
+    for (民主党 for 哪个党派)."""
     return question.kind is None and any(ch in text for ch in question.asked)
 
 
