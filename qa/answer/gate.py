@@ -58,7 +58,9 @@ RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must 
 COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
 PART_CREDIT = 0.8
 FOCUS_HELD = 0.4  # a focus word counts as said when half its character pairs are (收盘 for 收盘价)
-ABBREVIATED = 3  # an abbreviation's characters stand at most this far apart in the name it shortens
+# an abbreviation's characters stand at most this many apart in the name it shortens, a name at most this many
+# times as long (生物所 for 生物技术研究所)
+ABBREVIATED_GAP, ABBREVIATED_SPAN = 4, 3
 NAME_SHARE = 0.5  # more than this share of a rare name's pieces: a spelling variant (奥历 for 奥利), not a sibling (胸斑 for 背斑)
 ASKED = re.compile(ASKING.pattern + "|为什么|为何")  # the question words, left out of its characters
 PLAIN_CHARS = frozenset("的是了在和与及有为么个一呢吗")  # characters that say nothing about the question
@@ -148,7 +150,8 @@ class Gate:
         return all(place in whole or place in self.home and bool(HOME.search(raw)) for place in self.question.places)
 
     def _found_name(self, term: str, folded: str) -> bool:
-        """A rare word is found whole, without the particle jieba glued to it (潘淑是), or by half its pieces."""
+        """A rare word is found whole, without the particle jieba glued to it (潘淑是), by half its pieces, or as the
+        name it abbreviates (生物所: 生物技术研究所)."""
         core = unglued(term)
         core = term.strip(EDGE_CHARS) if core == term else core
         if len(core) < 2 or core in folded:
@@ -394,8 +397,8 @@ def _char_share(weights: dict[str, float], folded: str) -> float:
 def _abbreviates(short: str, text: str) -> bool:
     """Whether text holds a longer name that short abbreviates: its characters in order and close together (生物所
     in 生物技术研究所, 中科院 in 中国科学院)."""
-    pattern = re.escape(short[0]) + "".join(f"[^，。；、]{{0,{ABBREVIATED + 1}}}?" + re.escape(ch) for ch in short[1:])
-    return any(len(m.group(0)) <= ABBREVIATED * len(short) for m in re.finditer(pattern, text))
+    pattern = re.escape(short[0]) + "".join(f"[^，。；、]{{0,{ABBREVIATED_GAP}}}?" + re.escape(ch) for ch in short[1:])
+    return any(len(m.group(0)) <= ABBREVIATED_SPAN * len(short) for m in re.finditer(pattern, text))
 
 
 def _prior(passages: list[Passage], rank: int) -> float:
