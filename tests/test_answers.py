@@ -443,6 +443,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("新丰镇运动会男子400米自由泳冠军是谁？", "李强"),
     ("新丰农科所育成的水稻新品种亩产多少？", "650公斤"),  # 农科所 abbreviates 农业科学研究所
     ("江苏上半年生产总值是多少？", "6.05万亿元"),
+    ("浙江上半年GDP是多少？", "3.13万亿元"),  # the letters a report writes out (地区生产总值)
     ("途经新丰站的多趟列车为什么晚点？", "地震"),  # 受此影响: the cause is the sentence before
     ("新丰镇政府为什么决定拆除新丰老桥？", "危桥"),  # a sentence opening with 因此: the cause is the one before it
     ("新丰镇7月新增就业岗位预计有多少个？", "200个"),  # asked for the forecast, the forecast answers

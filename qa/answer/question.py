@@ -33,6 +33,9 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     ("控罪", "罪名"), ("案子", "案件"), ("创立", "成立"), ("创建", "成立"), ("研制", "研发"), ("竣工", "建成"),
     ("完工", "建成"), ("签订", "签署"), ("地处", "位于"), ("坐落于", "位于"), ("坐落在", "位于"), ("占地面积", "占地"),
     ("通车", "开通"), ("替代", "代替"), ("爆发", "发生"), ("修订", "修改"), ("饰演", "扮演"),
+    # a report writes out what a question may ask by its letters (GDP, CPI)
+    ("地区生产总值", "gdp"), ("国内生产总值", "gdp"), ("生产总值", "gdp"), ("居民消费价格指数", "cpi"),
+    ("消费者物价指数", "cpi"), ("采购经理指数", "pmi"), ("人工智能", "ai"),
 )
 
 # Words about the archive itself, not the subject: a report need not say them.
