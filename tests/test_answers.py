@@ -13,7 +13,7 @@ from index.chunk import split_sentences
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener, tidy
 from qa.answer.gate import OFFICE, split_at_gaps
-from qa.answer.names import mend
+from qa.answer.names import another_town, mend
 from qa.answer.question import fold, forecast_only, holds_kind, names_asked, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
@@ -210,6 +210,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 昨天凌晨，邻县发生4.5级地震。受此影响，途经新丰站的多趟列车晚点。
 
+## 新丰中学人事调整
+
+本报讯 王强因工作调动，不再担任新丰中学校长职务。
+
 ## 新丰镇运动会游泳比赛
 
 本报讯 新丰镇运动会昨天举行游泳比赛，男子400米自由泳冠军由李强获得，成绩为5分10秒。
@@ -318,6 +322,8 @@ def _first(text: str) -> str:
     "南渡村党总支书记是谁？",  # the report names the 副书记
     "新丰县交通局新任局长是谁？",  # the report names the one removed (免去……职务)
     "河南上半年生产总值是多少？",  # the figure is 江苏's: the sentence names another province
+    "新丰中学校长是谁？",  # the report tells who no longer is (不再担任)
+    "平湖光伏产业园项目几点开工？",  # the report's date says the day, not the hour
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -390,6 +396,10 @@ def test_folding_and_question_reading() -> None:
     many = read_question("今年粮食产量是多少？")
     assert not holds_kind(many, "8月8日8时，水位上涨。") and holds_kind(many, "产量约2200万吨。")  # a time is no count
     assert read_question("什么是九号风球？").names == ["9号风球"] and read_question("半透膜指的是什么？").names == ["半透膜"]
+    assert read_question("什么是认房不认贷政策？").names == ["认房不认贷"]  # a report may call it 认房不认贷 alone
+    storms = read_question("黑龙江8月16日下午哪些地区有雷阵雨？")  # 山东 inside 双鸭山东部 is no province
+    assert not another_town(storms, fold("双鸭山东部有雷阵雨。"))
+    assert another_town(read_question("河南上半年生产总值是多少？"), fold("上半年江苏全省实现生产总值6.05万亿元。"))
     when = read_question("车队遭炸弹袭击是几点发生的？")  # a time of day is asked, not a count
     assert when.kind == "date" and holds_kind(when, "8月13日9时17分，车队遭袭。") and not holds_kind(when, "8月13日，车队遭袭。")
     assert read_question("成果发表在哪本期刊上？").kind != "place" and read_question("他在哪工作？").kind == "place"

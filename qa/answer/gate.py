@@ -18,6 +18,7 @@ from qa.answer.question import (
     MEASURES,
     YEAR,
     Question,
+    asks_clock_or_year,
     chinese,
     fold,
     forecast_only,
@@ -68,7 +69,7 @@ GAP = re.compile(r"[ \t\u3000]{4,}")  # spaces that stand where a line ended
 OPENING, CLOSING = "（(「『【〔", "）)」』】〕"
 REPORT_LAG = 2  # a report tells of the day before (昨天) or two (前天)
 OFFICE = re.compile(r"(?:书记|[市县镇乡区省村处科司署行团组园厂]长|主任|局长|部长|厅长|主席|院长|校长|会长|董事长|经理|总裁|站长|所长|社长|馆长|队长)$")
-REMOVED = re.compile(r"免去|辞去|卸任|不再担任|被免职")
+REMOVED = re.compile(r"免去|辞去|卸任|不再担任|不再兼任|被免职")
 APPOINTED = re.compile(r"任命|出任|担任|接任|当选|任[\u4e00-\u9fff]{0,12}(?:长|书记|主任|主席)")
 HOME = re.compile(r"我市|本市|全市|我县|本县|全县")
 
@@ -215,7 +216,7 @@ class Gate:
             sentence = passage.text[start:end]
             found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
             kind_ok = found_kind and not forecast_only(self.question, sentence) \
-                or (self.question.kind == "date" and bool(passage.meta.get("date")))
+                or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names) \
                 and not another_town(self.question, folded[i])
@@ -246,7 +247,8 @@ class Gate:
             # the office itself, not its deputy (副书记 for 书记); held, not left (免去……职务)
             held = all(re.search(("" if "副" + t in text else "(?<!副)") + re.escape(t), window)
                        for t in self.focus if OFFICE.search(t))
-            return held and not (REMOVED.search(sentence) and not REMOVED.search(text) and not APPOINTED.search(sentence))
+            left = REMOVED.search(sentence) and not REMOVED.search(text) and not APPOINTED.search(REMOVED.sub("", sentence))
+            return held and not left
         if not (self.question.needs_focus and self.focus):
             return True
         asked = [t for t in self.focus if t not in title]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from index.lexical import LexicalIndex
@@ -19,6 +20,8 @@ PLAIN_TAGS = frozenset(["l", "t", "f", "z", "v", "vn", "vd", "a", "ad", "an", "d
 PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
              "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
              "广西", "西藏", "宁夏", "新疆", "香港", "澳门")  # a figure of one is no answer for another
+# a province said as one: at the start, after a mark or 在/据/和, or before 省/市/全省 (not 山东 in 双鸭山东部)
+_PROVINCE = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[在据和与及、]))({'|'.join(PROVINCES)})|({'|'.join(PROVINCES)})(?=省|市|自治区|全省|全市)")
 NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
 
 
@@ -70,8 +73,12 @@ def another_town(question: Question, folded: str) -> bool:
     asked = [place for place in question.places if TOWN.search(place) and place not in folded]
     if asked and any(town not in asked for town in towns(folded)):
         return True
-    provinces = [p for p in PROVINCES if p in question.text]
-    return bool(provinces) and not any(p in folded for p in provinces) and any(p in folded for p in PROVINCES)
+    asked_provinces, said = _provinces(question.text), _provinces(folded)
+    return bool(asked_provinces) and bool(said) and not asked_provinces & said
+
+
+def _provinces(text: str) -> set[str]:
+    return {before or after for before, after in _PROVINCE.findall(text)}
 
 
 class Siblings:

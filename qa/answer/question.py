@@ -35,7 +35,8 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     ("通车", "开通"), ("替代", "代替"), ("爆发", "发生"), ("修订", "修改"), ("饰演", "扮演"),
     # a report writes out what a question may ask by its letters (GDP, CPI)
     ("地区生产总值", "gdp"), ("国内生产总值", "gdp"), ("生产总值", "gdp"), ("居民消费价格指数", "cpi"),
-    ("消费者物价指数", "cpi"), ("采购经理指数", "pmi"), ("人工智能", "ai"),
+    ("消费者物价指数", "cpi"), ("采购经理指数", "pmi"), ("人工智能", "ai"), ("世界卫生组织", "who"), ("首席执行官", "ceo"),
+    ("美国国家航空航天局", "nasa"), ("美国航天局", "nasa"), ("苹果手机", "iphone"),
 )
 
 # Words about the archive itself, not the subject: a report need not say them.
@@ -99,6 +100,7 @@ YEAR = re.compile(r"(\d{4})年")
 _QUOTED = re.compile(r"[“「『《\"]([^”」』》\"]{2,30})[”」』》\"]")
 # 什么是九号风球, 半透膜指的是什么: the thing to define is named whole (not 四位 for 从四位)
 _DEFINED = re.compile(r"^(?:请问)?什么是([^，,的？?\s]{2,12})[？?]?$|^([^，,的？?\s]{2,12})(?:指的是|是指)什么[？?]?$")
+_GENERIC_END = re.compile(r"(?:政策|制度|机制|模式|规定|办法|理论|现象|概念)$")
 _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title is looked for with its brackets
 
 # What each kind of answer looks like in a sentence.
@@ -287,7 +289,10 @@ def _asked(text: str) -> str:
 def _defined(text: str) -> list[str]:
     """What a question asks to define (九号风球 in 什么是九号风球)."""
     match = _DEFINED.search(text)
-    return [match.group(1) or match.group(2)] if match else []
+    if not match:
+        return []
+    named = match.group(1) or match.group(2)  # 认房不认贷政策: the thing is 认房不认贷, a report may call it otherwise
+    return [_GENERIC_END.sub("", named) if len(_GENERIC_END.sub("", named)) >= 2 else named]
 
 
 def _unit(text: str) -> re.Pattern[str] | None:
@@ -323,6 +328,11 @@ def holds_kind(question: Question, text: str) -> bool:
     if question.trait is not None:  # asked a colour: 褐色 beyond the question's own words (颜色, 体色)
         return bool(question.trait.search(beyond_words(question, text)))
     return True
+
+
+def asks_clock_or_year(question: Question) -> bool:
+    """Whether a date question asks the year (哪一年) or the time of day (几点): a report's date does not say it."""
+    return bool(_YEAR_ASKED.search(question.text) or _TIME_ASKED.search(question.text))
 
 
 def beyond_words(question: Question, text: str) -> str:
