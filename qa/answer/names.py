@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from index.lexical import LexicalIndex
-from index.tokenize import dictionary_frequency, dictionary_tag
+from index.tokenize import cut, dictionary_frequency, dictionary_tag
 from qa.answer.question import TOWN, Question, chinese, fold, towns
 
 COMMON_FREQ = 100  # a word jieba's dictionary counts this often is common Chinese, not a name
@@ -20,8 +19,6 @@ PLAIN_TAGS = frozenset(["l", "t", "f", "z", "v", "vn", "vd", "a", "ad", "an", "d
 PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
              "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
              "广西", "西藏", "宁夏", "新疆", "香港", "澳门")  # a figure of one is no answer for another
-# a province said as one: at the start, after a mark or 在/据/和, or before 省/市/全省 (not 山东 in 双鸭山东部)
-_PROVINCE = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[在据和与及、]))({'|'.join(PROVINCES)})|({'|'.join(PROVINCES)})(?=省|市|自治区|全省|全市)")
 NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
 
 
@@ -78,7 +75,10 @@ def another_town(question: Question, folded: str) -> bool:
 
 
 def _provinces(text: str) -> set[str]:
-    return {before or after for before, after in _PROVINCE.findall(text)}
+    """The provinces text names as words (浙江 in 上半年浙江实现; not 山东 in 双鸭山东部, 河北 in 永定河北岸)."""
+    if not any(province in text for province in PROVINCES):
+        return set()
+    return {word.rstrip("省市") for word in cut(text) if word.rstrip("省市") in PROVINCES}
 
 
 class Siblings:
