@@ -13,7 +13,7 @@ from index.chunk import split_sentences
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, strip_opener, tidy
 from qa.answer.gate import OFFICE, split_at_gaps
-from qa.answer.names import another_town, mend
+from qa.answer.names import another_place, mend
 from qa.answer.question import fold, forecast_only, holds_kind, names_asked, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
@@ -399,10 +399,10 @@ def test_folding_and_question_reading() -> None:
     assert read_question("什么是九号风球？").names == ["9号风球"] and read_question("半透膜指的是什么？").names == ["半透膜"]
     assert read_question("什么是认房不认贷政策？").names == ["认房不认贷"]  # a report may call it 认房不认贷 alone
     storms = read_question("黑龙江8月16日下午哪些地区有雷阵雨？")  # 山东 inside 双鸭山东部 is no province
-    assert not another_town(storms, fold("双鸭山东部有雷阵雨。"))
+    assert not another_place(storms, fold("双鸭山东部有雷阵雨。"))
     henan = read_question("河南上半年生产总值是多少？")
-    assert another_town(henan, fold("上半年江苏全省实现生产总值6.05万亿元。"))
-    assert another_town(henan, fold("上半年浙江实现生产总值3.87万亿元。")) and not another_town(henan, fold("上半年河南实现生产总值。"))
+    assert another_place(henan, fold("上半年江苏全省实现生产总值6.05万亿元。"))
+    assert another_place(henan, fold("上半年浙江实现生产总值3.87万亿元。")) and not another_place(henan, fold("上半年河南实现生产总值。"))
     when = read_question("车队遭炸弹袭击是几点发生的？")  # a time of day is asked, not a count
     assert when.kind == "date" and holds_kind(when, "8月13日9时17分，车队遭袭。") and not holds_kind(when, "8月13日，车队遭袭。")
     assert read_question("成果发表在哪本期刊上？").kind != "place" and read_question("他在哪工作？").kind == "place"

@@ -6,11 +6,12 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from index.chunk import split_sentences
 from index.dates import int_date
 from index.lexical import LexicalIndex
-from qa.answer.names import EDGE_CHARS, Siblings, another_town, namelike, unglued
+from qa.answer.names import EDGE_CHARS, Siblings, another_place, namelike, unglued
 from qa.answer.question import (
     ASK_NOUNS,
     CRISP_KINDS,
@@ -219,7 +220,7 @@ class Gate:
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names) \
-                and not another_town(self.question, folded[i])
+                and not another_place(self.question, folded[i])
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = found_kind if self.question.kind in CRISP_KINDS else kind_hint(self.question, sentence)
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
@@ -399,8 +400,13 @@ def _char_share(weights: dict[str, float], folded: str) -> float:
 def _abbreviates(short: str, text: str) -> bool:
     """Whether text holds a longer name that short abbreviates: its characters in order and close together (生物所
     in 生物技术研究所, 中科院 in 中国科学院)."""
-    pattern = re.escape(short[0]) + "".join(f"[^，。；、]{{0,{ABBREVIATED_GAP}}}?" + re.escape(ch) for ch in short[1:])
-    return any(len(m.group(0)) <= ABBREVIATED_SPAN * len(short) for m in re.finditer(pattern, text))
+    return any(len(m.group(0)) <= ABBREVIATED_SPAN * len(short) for m in _abbreviation(short).finditer(text))
+
+
+@lru_cache(maxsize=256)
+def _abbreviation(short: str) -> re.Pattern[str]:
+    """Short's characters in order, at most ``ABBREVIATED_GAP`` apart within a clause."""
+    return re.compile(re.escape(short[0]) + "".join(f"[^，。；、]{{0,{ABBREVIATED_GAP}}}?" + re.escape(ch) for ch in short[1:]))
 
 
 def _prior(passages: list[Passage], rank: int) -> float:

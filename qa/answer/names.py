@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from index.lexical import LexicalIndex
 from index.tokenize import cut, dictionary_frequency, dictionary_tag
@@ -64,21 +65,25 @@ def mend(question: Question, lexical: LexicalIndex) -> Question:
                    plain={name(w) for w in question.plain})
 
 
-def another_town(question: Question, folded: str) -> bool:
+def another_place(question: Question, folded: str) -> bool:
     """Whether a (folded) sentence tells of another town than the one asked about (独山港镇's figure for 新埭镇),
     or of another province (江苏's figure for 河南)."""
     asked = [place for place in question.places if TOWN.search(place) and place not in folded]
     if asked and any(town not in asked for town in towns(folded)):
         return True
-    asked_provinces, said = _provinces(question.text), _provinces(folded)
-    return bool(asked_provinces) and bool(said) and not asked_provinces & said
+    asked_provinces = _provinces(question.text)  # the question's once: the cutter runs on no other sentence
+    if not asked_provinces:
+        return False
+    said = _provinces(folded)
+    return bool(said) and not asked_provinces & said
 
 
-def _provinces(text: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _provinces(text: str) -> frozenset[str]:
     """The provinces text names as words (浙江 in 上半年浙江实现; not 山东 in 双鸭山东部, 河北 in 永定河北岸)."""
     if not any(province in text for province in PROVINCES):
-        return set()
-    return {word.rstrip("省市") for word in cut(text) if word.rstrip("省市") in PROVINCES}
+        return frozenset()
+    return frozenset(word.rstrip("省市") for word in cut(text) if word.rstrip("省市") in PROVINCES)
 
 
 class Siblings:

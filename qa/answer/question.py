@@ -375,7 +375,7 @@ def kind_hint(question: Question, text: str) -> bool:
 def names_asked(question: Question, text: str) -> bool:
     """Whether text (what a clause says beyond the question's own words) shares a character with the noun asked
     for (民主党 for 哪个党派)."""
-    return question.kind is None and any(ch in text for ch in question.asked)
+    return any(ch in text for ch in question.asked)
 
 
 def _has_name(text: str) -> bool:
