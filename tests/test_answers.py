@@ -266,6 +266,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰大桥昨天建成通车，大桥长1.2公里，设双向4车道。
 
+## 新丰镇引种榅桲
+
+本报讯 新丰镇农户引种的榅桲今年首次挂果，其果实可以入药，能治疗肠虚、水泻。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -324,6 +328,7 @@ def _first(text: str) -> str:
     "河南上半年生产总值是多少？",  # the figure is 江苏's: the sentence names another province
     "新丰中学校长是谁？",  # the report tells who no longer is (不再担任)
     "平湖光伏产业园项目几点开工？",  # the report's date says the day, not the hour
+    "新丰枇杷的果实有什么药用价值？",  # what is asked may be reworded, the subject's name may not
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -357,7 +362,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("《田园》由谁配乐？", "Beyond Band"),  # a band, named in Latin letters
     ("周晓芸在家中排行第几？", "第三"),  # an ordinal with no measure word after it
     ("新丰夜市的小吃摊通常在什么时候营业？", "夜间"),  # a time of day answers 什么时候  # 籍贯 names the kind asked, though the dictionary tags it a name
-    ("新丰镇的文化礼堂什么时候投入使用？", "2021年5月"),  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
+    ("新丰镇的文化礼堂什么时候投入使用？", "2021年5月"),
+    ("榅桲的果实有什么药用价值？", "治疗肠虚"),  # the report says 入药: 药用价值, a common noun, is asked, not a name  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

@@ -11,6 +11,7 @@ from functools import lru_cache
 from index.chunk import split_sentences
 from index.dates import int_date
 from index.lexical import LexicalIndex
+from index.tokenize import dictionary_tag
 from qa.answer.names import EDGE_CHARS, Siblings, another_place, namelike, unglued
 from qa.answer.question import (
     ASK_NOUNS,
@@ -135,8 +136,12 @@ class Gate:
         self.rarest = max(own, key=lambda t: own[t]) if own else None
         # only words jieba cut itself: a run of single characters joined back together may be no word at all
         plain = {fold(w) for w in question.plain}
-        self.rare = {t for t, w in own.items()
-                     if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and namelike(t) and not re.search(r"\d", t)}
+        # what is asked of the subject (……的药用价值, 什么时间段), when the dictionary knows it as a common noun, a
+        # passage may say in its own words (入药, 5:30到8:00): only the subject's names must be there
+        attribute = {fold(w) for w in question.focus if "的" + w in question.text} | {t for t in own if set(t) <= question.asked}
+        rare = {t for t, w in own.items()
+                if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and namelike(t) and not re.search(r"\d", t)}
+        self.rare = {t for t in rare if not (t in attribute and dictionary_tag(t) == "n")}
 
     def coverage(self, folded: str, focus_factor: float = 1.0, terms: dict[str, float] | None = None) -> float:
         """Share of the question's weighted words found in folded text (focus words counted ``focus_factor`` times)."""
