@@ -8,7 +8,7 @@ from datetime import timedelta
 from index.clean import ends_sentence
 from index.dates import int_date
 from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
-from qa.answer.question import CRISP_KINDS, beyond_words, fold, kind_hint, names_asked
+from qa.answer.question import CRISP_KINDS, FILLER, beyond_words, fold, kind_hint, names_asked
 
 EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
 CUT = "……"
@@ -21,7 +21,6 @@ TITLED_WEIGHT = 0.5  # a word the title holds tells less of which clause answers
 REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
 RESTATED_CHARS = 4  # a clause with no more than this beyond the question's words says nothing new
 RESTATED_REACH = 2  # clauses looked back for the cause of what the question restates
-RESTATED_FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"
 MIN_PIECE = 6  # characters of words a quoted clause holds at least
 LONG_PIECE = 2  # a quoted clause past this many times the limit is cut at the limit
 _STRETCH_START = re.compile(r"[、，,；;\s）)》」]+")
@@ -130,7 +129,7 @@ def _stretch(gate: Gate, piece: str, limit: int, crisp: bool) -> str:
 def _restates(gate: Gate, piece: str) -> bool:
     """Whether a run of clauses holds nothing but the question's own words (因此……并非完整的主权国家)."""
     rest = fold(beyond_words(gate.question, piece))
-    return len(re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + RESTATED_FILLER + "]", "", rest)) <= RESTATED_CHARS
+    return len(re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + FILLER + "]", "", rest)) <= RESTATED_CHARS
 
 
 def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:

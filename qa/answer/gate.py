@@ -27,6 +27,7 @@ from qa.answer.question import (
     holds_kind,
     kind_hint,
     pairs,
+    says_nothing,
 )
 from qa.relevance import ASKING
 from qa.retrieve import Passage
@@ -225,7 +226,7 @@ class Gate:
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names) \
-                and not another_place(self.question, folded[i])
+                and not another_place(self.question, folded[i]) and not says_nothing(self.question, sentence)
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = found_kind if self.question.kind in CRISP_KINDS else kind_hint(self.question, sentence)
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0

@@ -62,6 +62,7 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
 # with it (镰仓时代后期, 民主党, 蒙古族)
 _WHICH = re.compile(r"^(?:什么|哪|哪[一个些种部家场所条座项类支届本首篇门间款位]|何)$")
 _NOT_ASKED = set("的是了在和与及有为么个一呢吗样事人物东西")
+FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"  # characters that say nothing new
 _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES}]?$")
 
 TOWN = re.compile(r"(?:镇|乡|街道)$")  # a town the question names: a sentence naming another town is not about it
@@ -340,6 +341,12 @@ def beyond_words(question: Question, text: str) -> str:
     for word in _longest_first(tuple(question.words)):
         text = text.replace(word, "")
     return text
+
+
+def says_nothing(question: Question, text: str) -> bool:
+    """Whether text holds no character beyond the question's own and filler (目前是亚洲最大的古动物博物馆 asked
+    which museum is Asia's largest; a name with empty brackets, 伊维卡·奥利奇（，；）)."""
+    return not re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + re.escape(fold(question.text + FILLER)) + "]", "", fold(text))
 
 
 @lru_cache(maxsize=256)
