@@ -274,6 +274,10 @@ NAMES = """2023年5月9日◆星期二
 
 新丰古船馆位于新丰镇老街，由一座清代粮仓改建。目前是全省最大的古船博物馆。
 
+## 新丰书画院
+
+新丰书画院是一所民办书画培训机构，由画家陈明于2015年创办，学员多为退休职工。书画院位于新丰镇老街12号，毗邻文化礼堂。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -368,7 +372,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("新丰夜市的小吃摊通常在什么时候营业？", "夜间"),  # a time of day answers 什么时候  # 籍贯 names the kind asked, though the dictionary tags it a name
     ("新丰镇的文化礼堂什么时候投入使用？", "2021年5月"),
     ("榅桲的果实有什么药用价值？", "治疗肠虚"),
-    ("全省最大的古船博物馆是哪个？", "新丰古船馆"),  # not 目前是全省最大的古船博物馆: the question said as much  # the report says 入药: 药用价值, a common noun, is asked, not a name  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
+    ("全省最大的古船博物馆是哪个？", "新丰古船馆"),
+    ("新丰书画院在什么地方？", "老街12号"),  # asked where, an opening that locates nothing does not come first  # not 目前是全省最大的古船博物馆: the question said as much  # the report says 入药: 药用价值, a common noun, is asked, not a name  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

@@ -53,6 +53,7 @@ CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hol
 CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence holds many characters by chance
 PLACE_WEIGHT = 0.3  # asked where: a sentence that locates (位于, 地处, ……省/市/区) over one that merely names a place
 LOCATES = re.compile(r"位于|坐落|座落|地处|地址|生于|出生[于在]|[\u4e00-\u9fff]{2,}[省市县区州郡国镇乡村岛路街道]")
+NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
 COUNT_WEIGHT = 0.5  # asked how many: a number right after the word asked about (节水391.79万 over 2项节水)
 NEAR_WEIGHT = 0.2  # the fact asked for stands right beside the word it is asked about (父亲是……王治平, 长度为80cm)
 NEAR_BEFORE, NEAR_AFTER = 8, 16
@@ -236,7 +237,8 @@ class Gate:
                 near += COUNT_WEIGHT
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i]) \
-                + (LEDE_WEIGHT if i == 0 and not passage.meta.get("start") and self.lede else 0.0)
+                + (LEDE_WEIGHT if i == 0 and not passage.meta.get("start") and self.lede
+                   and (self.question.kind != "place" or bool(LOCATES.search(folded[i]) or NATIVE.search(folded[i]))) else 0.0)
             focus_ok = self._focus_found(folded[i], window, title)
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
                                  focus_ok))
