@@ -435,6 +435,8 @@ def test_folding_and_question_reading() -> None:
     party = read_question("塞雷茨·卡马爵士是哪个党派的成员？")  # the answer shares a character with the noun asked
     assert party.asked == {"党", "派"} and names_asked(party, "博茨瓦纳民主党成员") and not names_asked(party, "政治家")
     assert not read_question("地球公民协会的宗旨是什么？").asked and not read_question("什么样的人可以参加？").asked
+    novel = read_question("《张居正》这部小说描写了哪些人物？")  # 这部 points back, a report never says it
+    assert "这部" not in novel.words and "小说" in novel.words and "此次" not in read_question("关岛在此次决赛中得了几分？").words
 
 
 def test_llm_is_not_called_for_a_refusal(pages: Settings) -> None:
