@@ -278,6 +278,10 @@ NAMES = """2023年5月9日◆星期二
 
 新丰书画院是一所民办书画培训机构，由画家陈明于2015年创办，学员多为退休职工。书画院位于新丰镇老街12号，毗邻文化礼堂。
 
+## 新丰黄鳝
+
+新丰黄鳝是新丰镇的特色水产，俗名田鳗，已有三百多年养殖历史。黄鳝以小鱼、蚯蚓为食，多在夜间出洞觅食。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -512,6 +516,15 @@ def test_two_sentences_that_answer_alike_are_both_given(answerer: Answerer) -> N
     answer, _ = answerer.answer("新丰镇图书馆的开放时间是怎样的？")
     assert answer.found and answer.text.startswith("新丰镇图书馆工作日开放时间") and "周末开放时间" in answer.text
     assert "藏书" not in answer.text
+
+
+def test_what_is_asked_of_a_subject_comes_before_its_opening(answerer: Answerer) -> None:
+    # the opening says what the thing is; asked what it eats, the sentence that says so comes first, the opening after
+    answer, _ = answerer.answer("新丰黄鳝的食物是什么？")
+    assert answer.found and "蚯蚓" in _first(answer.text) and "俗名田鳗" in answer.text
+    # ... and asked what the opening says, the opening alone
+    answer, _ = answerer.answer("新丰黄鳝的俗名是什么？")
+    assert answer.found and "田鳗" in _first(answer.text) and "蚯蚓" not in answer.text
 
 
 def test_two_questions_in_one_get_both_answers(answerer: Answerer) -> None:

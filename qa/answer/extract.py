@@ -8,9 +8,9 @@ from dataclasses import replace
 from index.dates import DateRange, int_date
 from index.models import spoken_date
 from qa.answer.compose import absolute_dates, excerpt, strip_opener
-from qa.answer.gate import Candidate, sentence_spans
+from qa.answer.gate import LEDE_WEIGHT, Candidate, sentence_spans
 from qa.answer.model import Plan
-from qa.answer.question import _ROLE, fold, holds_kind, pairs
+from qa.answer.question import _ROLE, ASK_NOUNS, fold, holds_kind, pairs
 from qa.citations import MARKER
 from qa.retrieve import Passage
 
@@ -20,6 +20,8 @@ PAIR_CHARS = 160
 TIE_RATIO = 0.9  # a second sentence scoring this share of the first answers about as well: both are shown
 REPEAT_SHARE = 0.6  # a sentence sharing this much of another's character pairs repeats it
 FRESH_RATIO = 0.8
+# what an opening sentence says of its subject (asked for it, the opening is the answer)
+DEFINING = ASK_NOUNS | {"定义", "含义", "意思", "别名", "别称", "简称", "全称", "被称作", "称作", "又称", "又名"}
 OPEN_KINDS = (None, "reason", "method")  # what/why/how: the fact is not of a kind a sentence can be checked for
 LIST_RATIO = 0.6
 UNDATED = "一篇未注明日期的报道称，"
@@ -117,6 +119,8 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
         return [first, close[0]]
     if plan.question.kind not in OPEN_KINDS and not plan.question.several:
         return [first]  # a number, name, date or place: one sentence says it
+    if len(fresh) > 1 and _said_beyond_opening(plan, first, fresh[1], missing - DEFINING):
+        return [fresh[1], first]  # the sentence that says what is asked of the subject, then what the subject is
     for other in fresh[1:]:
         if other.score < SECOND_RATIO * first.score:
             break
@@ -124,6 +128,18 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
         if adds and fold(other.text) != said and len(first.text) + len(other.text) < PAIR_CHARS:
             return [first, other]
     return [first]
+
+
+def _said_beyond_opening(plan: Plan, first: Candidate, other: Candidate, asked: set[str]) -> bool:
+    """Whether the first sentence is its article's opening, best only by the weight an opening gets, and another
+    of the article says what the question asks of the subject that the opening does not (食物: 以小鱼、蚯蚓为食)."""
+    assert plan.gate is not None
+    passage = plan.passages[first.rank]
+    spans = sentence_spans(passage.text)
+    opens = not passage.meta.get("start") and bool(spans) and first.start <= spans[0][0] + 1
+    return plan.gate.lede and opens and bool(asked) and not plan.question.asked and other.rank == first.rank \
+        and other.score >= first.score - LEDE_WEIGHT and any(ch in fold(other.text) for t in asked for ch in t) \
+        and not _tells_again(plan, other.text, first.text) and len(first.text) + len(other.text) < PAIR_CHARS
 
 
 def _adds(plan: Plan, candidate: Candidate, first: Candidate) -> bool:
