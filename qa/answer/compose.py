@@ -24,6 +24,7 @@ RESTATED_REACH = 2  # clauses looked back for the cause of what the question res
 MIN_PIECE = 6  # characters of words a quoted clause holds at least
 LONG_PIECE = 2  # a quoted clause past this many times the limit is cut at the limit
 _STRETCH_START = re.compile(r"[、，,；;\s）)》」]+")
+CAUSE = re.compile(r"由于|因为|为了|旨在|原因|鉴于|出于|缘于|得益于|为由")  # a clause that gives a cause
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _DATED = re.compile(r"\d{1,4}\s*[年月日号]|[〇零一二三四五六七八九十]{2,4}年|[一二三四五六七八九十]{1,3}月")  # a year or a day
 _ADDRESS = re.compile(r"(?:https?|www\.)[\w./:?=&%#~+-]*", re.I)
@@ -105,6 +106,9 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     _, i, j = best
     if gate.question.kind == "reason" and i > 0 and _restates(gate, "".join(clauses[i : j + 1])):
         i = max(0, i - RESTATED_REACH)  # the clause only says again what is asked why of: the cause comes before it
+    elif gate.question.kind == "reason" and not CAUSE.search("".join(clauses[i : j + 1])):
+        # asked why, a clause that gives no cause is the consequence: the cause told just before it (由于……，所以)
+        i = next((a for a in range(i - 1, max(-1, i - 1 - RESTATED_REACH), -1) if CAUSE.search(clauses[a])), i)
     if gate.question.kind not in ("number", "date") and j + 1 < len(clauses) and \
             len("".join(clauses[i : j + 2])) <= limit * 1.3:
         j += 1  # what is asked about comes first, the answer after it: keep the next clause

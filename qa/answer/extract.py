@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from index.dates import DateRange, int_date
 from index.models import spoken_date
-from qa.answer.compose import absolute_dates, excerpt, strip_opener
+from qa.answer.compose import CAUSE, absolute_dates, excerpt, strip_opener
 from qa.answer.gate import LEDE_WEIGHT, Candidate, sentence_spans
 from qa.answer.model import Plan
 from qa.answer.question import _ROLE, ASK_NOUNS, fold, holds_kind, pairs
@@ -34,7 +34,6 @@ FRAMING = re.compile(
 # asked why, a sentence that opens with 因此 tells the consequence; unless it gives a cause itself, the cause is
 # the sentence before it
 _CONSEQUENCE = re.compile(r"^(?:因此|所以|于是|故而|因而|从而|为此|是以|受此影响|受其影响|由此)")
-_CAUSE = re.compile(r"由于|因为|为了|旨在|原因|鉴于|出于|缘于|得益于|为由")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?[^\d.]?")  # with what it counts: 16届 is not 16次
 _NAME_STOP = set("在说表指出等和及同率对到为是也向要与主讲会将就已于")
 
@@ -80,7 +79,7 @@ def _pick(plan: Plan) -> list[Candidate]:
 def _cause_before(plan: Plan, candidate: Candidate) -> Candidate:
     """Asked why, the sentence before one that opens with 因此 and gives no cause of its own (因此……兴建新路)."""
     text = strip_opener(candidate.text)
-    if plan.question.kind != "reason" or not _CONSEQUENCE.match(text) or _CAUSE.search(text):
+    if plan.question.kind != "reason" or not _CONSEQUENCE.match(text) or CAUSE.search(text):
         return candidate
     passage = plan.passages[candidate.rank]
     before = [(a, b) for a, b in sentence_spans(passage.text) if b <= candidate.start and passage.text[a:b].strip()]
