@@ -284,7 +284,7 @@ NAMES = """2023年5月9日◆星期二
 
 ## 新丰渡口停航
 
-本报讯 新丰渡口自1958年起通航，六十多年来一直是两岸村民往来的主要通道，但由于新丰大桥建成通车后过河的车辆和行人大多改走大桥，所以客流锐减、连年亏损的新丰渡口于今年3月起正式停航，原有渡船将交由镇文化站保存展示。
+本报讯 新丰渡口自1958年起通航，六十多年来一直是两岸村民往来的主要通道，但由于上游的公路桥建成后过河的车辆和行人大多改走公路桥，所以客流锐减、连年亏损的新丰渡口于今年3月起正式停航，原有渡船将交由镇文化站保存展示。
 
 ## 单斑笛鲷
 
@@ -488,7 +488,7 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
     ("新丰镇7月新增就业岗位预计有多少个？", "200个"),  # asked for the forecast, the forecast answers
     ("新丰镇今年粮食价格上涨了多少？", "11%"),  # a change in price is a share, not only money
     ("新丰镇2022年粮食总产量比2015年增加了多少？", "12%"),  # 2015年 is asked too: no neighbour of 2022年
-    ("新丰渡口为什么停航？", "新丰大桥建成通车"),  # the clause that says 停航 gives no cause: the 由于 clause before it
+    ("新丰渡口为什么停航？", "公路桥建成"),  # the clause that says 停航 gives no cause: the 由于 clause before it
 ])
 def test_the_quoted_clause_holds_the_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
