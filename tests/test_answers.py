@@ -443,6 +443,11 @@ def test_folding_and_question_reading() -> None:
     party = read_question("塞雷茨·卡马爵士是哪个党派的成员？")  # the answer shares a character with the noun asked
     assert party.asked == {"党", "派"} and names_asked(party, "博茨瓦纳民主党成员") and not names_asked(party, "政治家")
     assert not read_question("地球公民协会的宗旨是什么？").asked and not read_question("什么样的人可以参加？").asked
+    takings = read_question("这部剧场版在日本的票房是多少？")  # an ordinal (第7部) counts nothing
+    assert not holds_kind(takings, "是名侦探柯南的第7部剧场版") and holds_kind(takings, "在日本有32亿日元的票房收益")
+    assert holds_kind(read_question("市政府常务会议是第几次？"), "第十六次常务会议")
+    assert holds_kind(read_question("关岛在决赛中得了几分？"), "关岛得七分")
+    assert read_question("他从科罗拉多大学获得了什么学位？").kind is None  # 多大 inside a name asks no size
     novel = read_question("《张居正》这部小说描写了哪些人物？")  # 这部 points back, a report never says it
     assert "这部" not in novel.words and "小说" in novel.words and "此次" not in read_question("关岛在此次决赛中得了几分？").words
 

@@ -13,7 +13,7 @@ from qa.relevance import ASKING, question_words
 # Chinese numerals written before a measure word or after 第 become Arabic (第十六次 -> 第16次).
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万种类部本首场只头件张篇门架艘辆台吨亩代对辑级队集卷册章节段"
+MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万种类部本首场只头件张篇门架艘辆台吨亩代对辑级队集卷册章节段分"
 _CN_NUMBER = re.compile(rf"(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
 _FIRST = re.compile(rf"首(?=[{MEASURES}份例款])")  # 首家, 首份, 首度: the first (not 首都, 首先, 首相)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
@@ -81,7 +81,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("person", re.compile(r"谁|哪位|哪一位|什么人|何人|哪些人")),
     ("place", re.compile(r"哪里|在哪(?![本部篇种位项次届期份首张家])|何地|何处|什么地方|哪个地方|哪儿|位于哪|哪个城市|哪座城市|哪个国家|哪个省")),
     ("reason", re.compile(r"(?<![称译作成叫认视改选定名列分归取命更])为什么|为何|什么原因|原因是|何故")),
-    ("number", re.compile(r"多少|(?<!哪)几[^乎]|多大|多高|多长|多远|多重|多久|多深|多宽|比例|比重|占比|增幅|增速|总额|金额|年龄|几$")),
+    ("number", re.compile(r"多少|(?<!哪)几[^乎]|多大(?!学)|多高|多长|多远|多重|多久|多深|多宽|比例|比重|占比|增幅|增速|总额|金额|年龄|几$")),
     ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
 )
 CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be checked for holding
@@ -112,6 +112,8 @@ _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + M
 BYLINE = re.compile(r"[（(]\s*(?:记者|通讯员|实习生|见习记者|特约记者)[^）)]{0,30}[）)]|(?:本报)?记者\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*(?:报道|摄)")
 FORECAST = re.compile(r"预计|预期|预测|有望|计划|目标|力争|将达|将超|将(?:上涨|下降|增长|增加|减少|突破|提高|回落)")
 _PREDICTS = re.compile(r"预计|预期|预测")  # ... and governs the clauses after it (预计，……同比涨幅为3.3%)
+_ORDINAL = re.compile(r"第\s*(?:\d+|[一二两三四五六七八九十百千]+)")
+_ORDINAL_ASKED = re.compile(r"第几|第多少|排名|名次|排行|几号|哪一?号")
 _CALENDAR = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|"
                        r"\d{1,2}\s*时(?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|(?<![\d.])\d{1,2}\s*月份?|(?<![\d.])\d{1,2}\s*日")  # a date, a month or a time of day, never 多少
 _DATE = re.compile(r"\d{1,4}\s*[年月日号]|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}|[昨今前明]天|[今去前明]年|上午|下午|晚上|日前|近日|上旬|中旬|下旬|春节|元旦|国庆|"
@@ -314,6 +316,7 @@ def holds_kind(question: Question, text: str) -> bool:
     kind = question.kind
     if kind == "number":
         if question.unit is None:
+            text = text if _ORDINAL_ASKED.search(question.text) else _ORDINAL.sub("", text)  # 第7部 counts nothing
             return bool(_NUMBER.search(_CALENDAR.sub("", text)))
         unit = question.unit
         return any(unit.search(text, m.start(), m.end() + 3) for m in _COUNT.finditer(text) if m.group(0))
