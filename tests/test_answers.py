@@ -286,6 +286,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰渡口自1958年起通航，六十多年来一直是两岸村民往来的主要通道，但由于上游的公路桥建成后过河的车辆和行人大多改走公路桥，所以客流锐减、连年亏损的新丰渡口于今年3月起正式停航，原有渡船将交由镇文化站保存展示。
 
+## 散文集《江南好》出版
+
+本报讯 《江南好》的作者在后记中说，这本书前后写了整整三年。这本散文集由本地作家沈秋月创作，近日由浙江文艺出版社出版。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -381,7 +385,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("新丰镇的文化礼堂什么时候投入使用？", "2021年5月"),
     ("榅桲的果实有什么药用价值？", "治疗肠虚"),
     ("全省最大的古船博物馆是哪个？", "新丰古船馆"),
-    ("新丰书画院在什么地方？", "老街12号"),  # asked where, an opening that locates nothing does not come first  # not 目前是全省最大的古船博物馆: the question said as much  # the report says 入药: 药用价值, a common noun, is asked, not a name  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
+    ("新丰书画院在什么地方？", "老街12号"),
+    ("《江南好》的作者是谁？", "沈秋月"),  # not 《江南好》的作者在后记中说: the role asked names no one  # asked where, an opening that locates nothing does not come first  # not 目前是全省最大的古船博物馆: the question said as much  # the report says 入药: 药用价值, a common noun, is asked, not a name  # 交付使用  # jieba glues 有 to a name it does not know: 尚恩有 is in no report  # the sentence says 主要呈……色, the title names the bird
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

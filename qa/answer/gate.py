@@ -14,6 +14,7 @@ from index.lexical import LexicalIndex
 from index.tokenize import dictionary_tag
 from qa.answer.names import EDGE_CHARS, Siblings, another_place, namelike, unglued
 from qa.answer.question import (
+    _ROLE,
     ASK_NOUNS,
     CRISP_KINDS,
     DAY,
@@ -131,6 +132,9 @@ class Gate:
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         self.siblings = Siblings(question)
+        # (an office is written before its holder's name, 市委书记仲旭东: that one stays)
+        self.roles = [w for w in question.words if len(w) > 1 and _ROLE.search(w) and not OFFICE.search(w)
+                      and "的" + w in question.text] if question.kind == "person" else []
         self.item_patterns = {item: _item_patterns(item) for item in question.items}
         self.counted = re.compile("(?:" + "|".join(map(re.escape, self.focus)) + r").{0,3}?\d") if self.focus else None
         self.abridged = {t: _abridged_patterns(t) for t in self.focus if len(t) == 2} if question.kind == "number" else {}
@@ -222,7 +226,8 @@ class Gate:
             rest = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=beyond) if beyond else local
             # a report that tells of an event without its date tells it happened by the report's date
             sentence = passage.text[start:end]
-            found_kind = holds_kind(self.question, sentence)  # posseg for 谁: run it once per sentence
+            # posseg for 谁: run it once per sentence; asked who, a role the question names (作者) is no answer
+            found_kind = holds_kind(self.question, self._unroled(sentence))
             kind_ok = found_kind and not forecast_only(self.question, sentence) \
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
@@ -243,6 +248,12 @@ class Gate:
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
                                  focus_ok))
         return out
+
+    def _unroled(self, sentence: str) -> str:
+        """Asked whose role someone is (……的作者是谁), the sentence without that role: 作者 alone names no one."""
+        for role in self.roles:
+            sentence = sentence.replace(role, "")
+        return sentence
 
     def _focus_found(self, sentence: str, window: str, title: str) -> bool:
         """A number or date must be said of what is asked (总投资, 开工), in the sentence and beside it.
