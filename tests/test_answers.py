@@ -290,6 +290,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 《江南好》的作者在后记中说，这本书前后写了整整三年。这本散文集由本地作家沈秋月创作，近日由浙江文艺出版社出版。
 
+## 新丰老粮站拆除
+
+新丰老粮站建于上世纪五十年代，曾是全镇最大的粮食仓库。老粮站近期将被拆除。粮站的房屋年久失修，已被鉴定为危房。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -542,6 +546,12 @@ def test_what_is_asked_of_a_subject_comes_before_its_opening(answerer: Answerer)
     # ... and asked what the opening says, the opening alone
     answer, _ = answerer.answer("新丰黄鳝的俗名是什么？")
     assert answer.found and "田鳗" in _first(answer.text) and "蚯蚓" not in answer.text
+
+
+def test_asked_why_a_sentence_that_only_restates_brings_the_next(answerer: Answerer) -> None:
+    # 老粮站近期将被拆除 says again what is asked why of: the sentence after it gives the reason, and comes first
+    answer, _ = answerer.answer("新丰老粮站为什么要拆除？")
+    assert answer.found and "危房" in _first(answer.text) and "近期将被拆除" in answer.text
 
 
 def test_two_questions_in_one_get_both_answers(answerer: Answerer) -> None:

@@ -104,7 +104,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
                 best = (value, i, j)
     assert best is not None
     _, i, j = best
-    if gate.question.kind == "reason" and i > 0 and _restates(gate, "".join(clauses[i : j + 1])):
+    if gate.question.kind == "reason" and i > 0 and restates(gate, "".join(clauses[i : j + 1])):
         i = max(0, i - RESTATED_REACH)  # the clause only says again what is asked why of: the cause comes before it
     elif gate.question.kind == "reason" and not CAUSE.search("".join(clauses[i : j + 1])):
         # asked why, a clause that gives no cause is the consequence: the cause told just before it (由于……，所以)
@@ -130,7 +130,7 @@ def _stretch(gate: Gate, piece: str, limit: int, crisp: bool) -> str:
     return (CUT if best else "") + text + (CUT if best + limit < len(piece) else "")
 
 
-def _restates(gate: Gate, piece: str) -> bool:
+def restates(gate: Gate, piece: str) -> bool:
     """Whether a run of clauses holds nothing but the question's own words (因此……并非完整的主权国家)."""
     rest = fold(beyond_words(gate.question, piece))
     return len(re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + FILLER + "]", "", rest)) <= RESTATED_CHARS

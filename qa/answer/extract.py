@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from index.dates import DateRange, int_date
 from index.models import spoken_date
-from qa.answer.compose import CAUSE, absolute_dates, excerpt, strip_opener
+from qa.answer.compose import CAUSE, absolute_dates, excerpt, restates, strip_opener
 from qa.answer.gate import LEDE_WEIGHT, Candidate, sentence_spans
 from qa.answer.model import Plan
-from qa.answer.question import _ROLE, ASK_NOUNS, fold, holds_kind, pairs
+from qa.answer.question import _ROLE, ASK_NOUNS, fold, holds_kind, kind_hint, pairs
 from qa.citations import MARKER
 from qa.retrieve import Passage
 
@@ -118,6 +118,9 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
         return [first, close[0]]
     if plan.question.kind not in OPEN_KINDS and not plan.question.several:
         return [first]  # a number, name, date or place: one sentence says it
+    if plan.question.kind == "reason" and not kind_hint(plan.question, strip_opener(first.text)) \
+            and restates(plan.gate, strip_opener(first.text)) and (cause := _beside(plan, first)) is not None:
+        return [cause, first]  # the reason first, then what it is the reason for
     if len(fresh) > 1 and _said_beyond_opening(plan, first, fresh[1], missing - DEFINING):
         return [fresh[1], first]  # the sentence that says what is asked of the subject, then what the subject is
     for other in fresh[1:]:
@@ -127,6 +130,20 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
         if adds and fold(other.text) != said and len(first.text) + len(other.text) < PAIR_CHARS:
             return [first, other]
     return [first]
+
+
+def _beside(plan: Plan, candidate: Candidate) -> Candidate | None:
+    """The sentence after a candidate (before it, at the passage's end) when the two together are short: asked why,
+    what a report says next of what it only told again."""
+    passage = plan.passages[candidate.rank]
+    spans = [(a, b) for a, b in sentence_spans(passage.text) if passage.text[a:b].strip()]
+    after = [(a, b) for a, b in spans if a >= candidate.end]
+    before = [(a, b) for a, b in spans if b <= candidate.start]
+    chosen = after[0] if after else before[-1] if before else None
+    if chosen is None or len(candidate.text) + chosen[1] - chosen[0] >= PAIR_CHARS:
+        return None
+    a, b = chosen
+    return replace(candidate, start=a, end=b, text=passage.text[a:b].strip())
 
 
 def _said_beyond_opening(plan: Plan, first: Candidate, other: Candidate, asked: set[str]) -> bool:
