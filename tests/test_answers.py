@@ -459,6 +459,9 @@ def test_folding_and_question_reading() -> None:
     assert holds_kind(read_question("市政府常务会议是第几次？"), "第十六次常务会议")
     assert holds_kind(read_question("关岛在决赛中得了几分？"), "关岛得七分")
     assert read_question("他从科罗拉多大学获得了什么学位？").kind is None  # 多大 inside a name asks no size
+    assert read_question("几内亚在法国殖民前采用什么贸易方式？").kind is None  # 几 inside a name, 几经, 那几年: no count
+    assert read_question("龙山国小几经改名，最后改为什么？").kind is None and read_question("那几年什么帮派势力最大？").kind is None
+    assert read_question("研究院由几家企业共同出资？").kind == "number" and read_question("节目在哪一段时期播放？").kind != "place"
     novel = read_question("《张居正》这部小说描写了哪些人物？")  # 这部 points back, a report never says it
     assert "这部" not in novel.words and "小说" in novel.words and "此次" not in read_question("关岛在此次决赛中得了几分？").words
 
