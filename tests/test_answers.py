@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from index.chunk import split_sentences
 from qa.answer import Answerer
-from qa.answer.compose import absolute_dates, strip_opener, tidy
-from qa.answer.gate import OFFICE, split_at_gaps
+from qa.answer.compose import absolute_dates, excerpt, strip_opener, tidy
+from qa.answer.gate import OFFICE, Candidate, split_at_gaps
 from qa.answer.names import another_place, mend
 from qa.answer.question import fold, forecast_only, holds_kind, names_asked, read_question
 from qa.cli import main
@@ -512,6 +512,16 @@ def test_answer_first_short_no_opener_and_absolute_dates(answerer: Answerer) -> 
 def test_the_quoted_clause_holds_the_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
     assert answer.found and expected in _first(answer.text)
+
+
+def test_of_two_clauses_alike_the_earlier_is_quoted(answerer: Answerer) -> None:
+    # 花粉红色或红色 and 花梗绿色无毛 say as much of the question: the earlier, one character longer, is the statement
+    gate = answerer.plan("吊钟花花朵通常是什么颜色？").gate
+    assert gate is not None
+    text = ("花为伞房花序顶生，花粉红色或红色，常5－8朵，下垂呈钟型，从枝顶覆瓦状排列的大苞片内生出，苞片长圆形或长方形，膜质，"
+            "花梗绿色无毛，长约1.5－2厘米，花萼5裂，披针形先端披纤毛，长约2－4厘米，花冠呈宽钟状，口部5裂，裂片钝圆。")
+    quoted = excerpt(gate, Candidate(0, 0, len(text), text, 1.0, 1.0, True, True))
+    assert quoted.startswith("花粉红色或红色")
 
 
 def test_the_place_asked_about_draws_in_no_clause_of_its_own(answerer: Answerer) -> None:

@@ -17,6 +17,7 @@ FACT_CHARS = 70  # ... and a number, date, name or place about this long
 KIND_CRISP = 1.0  # a clause holding the number, date, name or place asked for is kept before any other
 KIND_HINT = 0.4
 LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
+TIE_VALUE = 0.005  # a later run of clauses must be worth this much more: of two alike, the earlier is the statement
 TITLED_WEIGHT = 0.5  # a word the title holds tells less of which clause answers
 REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
 RESTATED_CHARS = 4  # a clause with no more than this beyond the question's words says nothing new
@@ -100,7 +101,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
             value = gate.coverage(fold(piece), focus_factor=2.0, terms=terms) + kind - LENGTH_COST * len(piece)
             if repeated:  # told already: keep only the part the new question asks about
                 value -= 0.01 * len(piece) + (1.0 if j - i == len(clauses) - 1 else 0.0)
-            if best is None or value > best[0]:
+            if best is None or value > best[0] + TIE_VALUE:
                 best = (value, i, j)
     assert best is not None
     _, i, j = best
