@@ -154,8 +154,14 @@ def _said_beyond_opening(plan: Plan, first: Candidate, other: Candidate, asked: 
     spans = sentence_spans(passage.text)
     opens = not passage.meta.get("start") and bool(spans) and first.start <= spans[0][0] + 1
     return plan.gate.lede and opens and bool(asked) and not plan.question.asked and other.rank == first.rank \
-        and other.score >= first.score - LEDE_WEIGHT and any(ch in fold(other.text) for t in asked for ch in t) \
+        and other.score >= first.score - LEDE_WEIGHT and any(_shares(t, fold(other.text)) for t in asked) \
         and not _tells_again(plan, other.text, first.text) and len(first.text) + len(other.text) < PAIR_CHARS
+
+
+def _shares(term: str, text: str) -> bool:
+    """Whether text holds a character of a two-character word (食 of 食物: 以小鱼为食), or a character pair of a
+    longer one (重要性: not 要 alone)."""
+    return any(ch in text for ch in term) if len(term) <= 2 else any(p in text for p in pairs(term))
 
 
 def _adds(plan: Plan, candidate: Candidate, first: Candidate) -> bool:
