@@ -294,6 +294,10 @@ NAMES = """2023年5月9日◆星期二
 
 新丰老粮站建于上世纪五十年代，曾是全镇最大的粮食仓库。老粮站近期将被拆除。粮站的房屋年久失修，已被鉴定为危房。
 
+## 新丰月亮桥修缮完工
+
+本报讯 新丰镇的月亮桥建于清代，是镇上现存最古老的石拱桥，今年完成修缮。月亮桥因桥洞倒映水中形如满月而得名。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -564,6 +568,12 @@ def test_asked_why_a_sentence_that_only_restates_brings_the_next(answerer: Answe
     # 老粮站近期将被拆除 says again what is asked why of: the sentence after it gives the reason, and comes first
     answer, _ = answerer.answer("新丰老粮站为什么要拆除？")
     assert answer.found and "危房" in _first(answer.text) and "近期将被拆除" in answer.text
+
+
+def test_asked_how_a_thing_got_its_name_the_sentence_that_says_so(answerer: Answerer) -> None:
+    for question in ("新丰月亮桥为什么叫月亮桥？", "月亮桥这个名字是怎么来的？"):
+        answer, _ = answerer.answer(question)
+        assert answer.found and "形如满月而得名" in _first(answer.text) and "石拱桥" not in answer.text
 
 
 def test_two_questions_in_one_get_both_answers(answerer: Answerer) -> None:

@@ -55,6 +55,10 @@ CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence hold
 PLACE_WEIGHT = 0.3  # asked where: a sentence that locates (位于, 地处, ……省/市/区) over one that merely names a place
 LOCATES = re.compile(r"位于|坐落|座落|地处|地址|生于|出生[于在]|[\u4e00-\u9fff]{2,}[省市县区州郡国镇乡村岛路街道]")
 NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
+NAMING_WEIGHT = 0.5  # asked how a thing got its name: the sentence that says so (因……而得名, 故名)
+NAMING_ASKED = re.compile(r"(?:为什么|为何|因何|因为什么|怎么|如何).{0,8}?(?:叫|称|名)|名字?.{0,6}?(?:由来|来历|来源|怎么来|如何得来)"
+                          r"|由来|来历|得名|得此名")
+NAMED = re.compile(r"得名|命名|故名|为名|而名|名字(?:源|来)|名称(?:源|来)|取名|之名|意为|意思是|意指")
 COUNT_WEIGHT = 0.5  # asked how many: a number right after the word asked about (节水391.79万 over 2项节水)
 NEAR_WEIGHT = 0.2  # the fact asked for stands right beside the word it is asked about (父亲是……王治平, 长度为80cm)
 NEAR_BEFORE, NEAR_AFTER = 8, 16
@@ -132,6 +136,7 @@ class Gate:
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         self.siblings = Siblings(question)
+        self.naming = bool(NAMING_ASKED.search(question.text))
         # (an office is written before its holder's name, 市委书记仲旭东: that one stays)
         self.roles = [w for w in question.words if len(w) > 1 and _ROLE.search(w) and not OFFICE.search(w)
                       and "的" + w in question.text] if question.kind == "person" else []
@@ -238,6 +243,8 @@ class Gate:
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
             if self.question.kind == "place" and LOCATES.search(folded[i]):
                 near += PLACE_WEIGHT
+            if self.naming and NAMED.search(folded[i]):
+                near += NAMING_WEIGHT
             if self.question.kind == "number" and self._counted_after_focus(folded[i]):
                 near += COUNT_WEIGHT
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
