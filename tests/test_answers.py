@@ -298,6 +298,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰镇的月亮桥建于清代，是镇上现存最古老的石拱桥，今年完成修缮。月亮桥因桥洞倒映水中形如满月而得名。
 
+## 河埠头
+
+《河埠头》是新丰作家陈墨创作的长篇小说，写一个江南小镇的百年变迁。这部小说曾获第三届江南文学奖。
+
 ## 单斑笛鲷
 
 单斑笛鲷俗名黑记，是笛鲷科的一种海水鱼。本鱼分布于印度太平洋区。本鱼体长可达60公分，栖息在珊瑚礁海域。
@@ -556,9 +560,13 @@ def test_two_sentences_that_answer_alike_are_both_given(answerer: Answerer) -> N
 
 
 def test_what_is_asked_of_a_subject_comes_before_its_opening(answerer: Answerer) -> None:
-    # the opening says what the thing is; asked what it eats, the sentence that says so comes first, the opening after
+    # the opening says what the novel is; asked what prize it won, the sentence that says so comes first, the opening
+    # after it
+    answer, _ = answerer.answer("《河埠头》获得过什么奖项？")
+    assert answer.found and "江南文学奖" in _first(answer.text) and "陈墨创作" in answer.text
+    # asked what it eats (a question of a common sort), the sentence that says so alone
     answer, _ = answerer.answer("新丰黄鳝的食物是什么？")
-    assert answer.found and "蚯蚓" in _first(answer.text) and "俗名田鳗" in answer.text
+    assert answer.found and "蚯蚓" in _first(answer.text) and "田鳗" not in answer.text
     # ... and asked what the opening says, the opening alone
     answer, _ = answerer.answer("新丰黄鳝的俗名是什么？")
     assert answer.found and "田鳗" in _first(answer.text) and "蚯蚓" not in answer.text

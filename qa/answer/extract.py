@@ -7,10 +7,11 @@ from dataclasses import replace
 
 from index.dates import DateRange, int_date
 from index.models import spoken_date
+from index.tokenize import dictionary_frequency
 from qa.answer.compose import CAUSE, absolute_dates, excerpt, restates, strip_opener
 from qa.answer.gate import LEDE_WEIGHT, Candidate, sentence_spans
 from qa.answer.model import Plan
-from qa.answer.question import _ROLE, ASK_NOUNS, fold, holds_kind, kind_hint, pairs
+from qa.answer.question import _ROLE, ASK_NOUNS, beyond_words, fold, holds_kind, kind_hint, names_asked, pairs
 from qa.citations import MARKER
 from qa.retrieve import Passage
 
@@ -21,7 +22,8 @@ TIE_RATIO = 0.9  # a second sentence scoring this share of the first answers abo
 REPEAT_SHARE = 0.6  # a sentence sharing this much of another's character pairs repeats it
 FRESH_RATIO = 0.8
 # what an opening sentence says of its subject (asked for it, the opening is the answer)
-DEFINING = ASK_NOUNS | {"定义", "含义", "意思", "别名", "别称", "简称", "全称", "被称作", "称作", "又称", "又名"}
+DEFINING = ASK_NOUNS | {"定义", "含义", "意思", "别名", "别称", "简称", "全称", "被称作", "称作", "又称", "又名", "国人", "国籍", "国家",
+                         "民族", "线路"}
 OPEN_KINDS = (None, "reason", "method")  # what/why/how: the fact is not of a kind a sentence can be checked for
 LIST_RATIO = 0.6
 UNDATED = "一篇未注明日期的报道称，"
@@ -121,7 +123,7 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
     if plan.question.kind == "reason" and not kind_hint(plan.question, strip_opener(first.text)) \
             and restates(plan.gate, strip_opener(first.text)) and (cause := _beside(plan, first)) is not None:
         return [cause, first]  # the reason first, then what it is the reason for
-    if len(fresh) > 1 and _said_beyond_opening(plan, first, fresh[1], missing - DEFINING):
+    if len(fresh) > 1 and _said_beyond_opening(plan, first, fresh[1], {t for t in missing - DEFINING if dictionary_frequency(t)}):
         return [fresh[1], first]  # the sentence that says what is asked of the subject, then what the subject is
     for other in fresh[1:]:
         if other.score < SECOND_RATIO * first.score:
@@ -153,7 +155,8 @@ def _said_beyond_opening(plan: Plan, first: Candidate, other: Candidate, asked: 
     passage = plan.passages[first.rank]
     spans = sentence_spans(passage.text)
     opens = not passage.meta.get("start") and bool(spans) and first.start <= spans[0][0] + 1
-    return plan.gate.lede and opens and bool(asked) and not plan.question.asked and other.rank == first.rank \
+    return plan.gate.lede and opens and bool(asked) and not names_asked(plan.question, beyond_words(plan.question, first.text)) \
+        and other.rank == first.rank \
         and other.score >= first.score - LEDE_WEIGHT and any(_shares(t, fold(other.text)) for t in asked) \
         and not _tells_again(plan, other.text, first.text) and len(first.text) + len(other.text) < PAIR_CHARS
 

@@ -55,10 +55,18 @@ CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence hold
 PLACE_WEIGHT = 0.3  # asked where: a sentence that locates (位于, 地处, ……省/市/区) over one that merely names a place
 LOCATES = re.compile(r"位于|坐落|座落|地处|地址|生于|出生[于在]|[\u4e00-\u9fff]{2,}[省市县区州郡国镇乡村岛路街道]")
 NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
-NAMING_WEIGHT = 0.5  # asked how a thing got its name: the sentence that says so (因……而得名, 故名)
-NAMING_ASKED = re.compile(r"(?:为什么|为何|因何|因为什么|怎么|如何).{0,8}?(?:叫|称|名)|名字?.{0,6}?(?:由来|来历|来源|怎么来|如何得来)"
-                          r"|由来|来历|得名|得此名")
-NAMED = re.compile(r"得名|命名|故名|为名|而名|名字(?:源|来)|名称(?:源|来)|取名|之名|意为|意思是|意指")
+CUE_WEIGHT = 0.5  # a question of a common sort (how a thing got its name, what it eats): the sentence that says so
+# (what such a question asks, how a report says it): a small maintained table, never per question
+CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"(?:为什么|为何|因何|因为什么|怎么|如何).{0,8}?(?:叫|称|名)|名字?.{0,6}?(?:由来|来历|来源|怎么来|如何得来)"
+                r"|由来|来历|得名|得此名"),
+     re.compile(r"得名|命名|故名|为名|而名|名字(?:源|来)|名称(?:源|来)|取名|之名|意为|意思是|意指")),
+    (re.compile(r"吃什么|以什么为食|食物|主食|食性|捕食什么|以什么为生"),
+     re.compile(r"为食|食物|捕食|觅食|摄食|食性|吃|以.{1,12}为生")),
+    (re.compile(r"习性"), re.compile(r"栖息|习性|觅食|群居|独居|夜行|昼伏|出没")),
+    (re.compile(r"用途|作用|功能|用来做|有什么用"), re.compile(r"用于|用作|用来|可用|作用|功能|用途")),
+    (re.compile(r"性格|为人|个性"), re.compile(r"性格|为人|个性|性情|脾气")),
+)
 COUNT_WEIGHT = 0.5  # asked how many: a number right after the word asked about (节水391.79万 over 2项节水)
 NEAR_WEIGHT = 0.2  # the fact asked for stands right beside the word it is asked about (父亲是……王治平, 长度为80cm)
 NEAR_BEFORE, NEAR_AFTER = 8, 16
@@ -136,7 +144,7 @@ class Gate:
         self.char_weights = {ch: 1.0 for ch in self.chars}
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         self.siblings = Siblings(question)
-        self.naming = bool(NAMING_ASKED.search(question.text))
+        self.cues = [cue for asked, cue in CUES if asked.search(question.text)]
         # (an office is written before its holder's name, 市委书记仲旭东: that one stays)
         self.roles = [w for w in question.words if len(w) > 1 and _ROLE.search(w) and not OFFICE.search(w)
                       and "的" + w in question.text] if question.kind == "person" else []
@@ -243,8 +251,8 @@ class Gate:
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
             if self.question.kind == "place" and LOCATES.search(folded[i]):
                 near += PLACE_WEIGHT
-            if self.naming and NAMED.search(folded[i]):
-                near += NAMING_WEIGHT
+            if any(cue.search(folded[i]) for cue in self.cues):
+                near += CUE_WEIGHT
             if self.question.kind == "number" and self._counted_after_focus(folded[i]):
                 near += COUNT_WEIGHT
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
