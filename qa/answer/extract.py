@@ -123,7 +123,8 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
     if plan.question.kind == "reason" and not kind_hint(plan.question, strip_opener(first.text)) \
             and restates(plan.gate, strip_opener(first.text)) and (cause := _beside(plan, first)) is not None:
         return [cause, first]  # the reason first, then what it is the reason for
-    if len(fresh) > 1 and _said_beyond_opening(plan, first, fresh[1], {t for t in missing - DEFINING if dictionary_frequency(t)}):
+    asked = {t for t in missing - DEFINING if dictionary_frequency(t)}  # words, not pieces jieba made up (奇是)
+    if len(fresh) > 1 and _said_beyond_opening(plan, first, fresh[1], asked):
         return [fresh[1], first]  # the sentence that says what is asked of the subject, then what the subject is
     for other in fresh[1:]:
         if other.score < SECOND_RATIO * first.score:

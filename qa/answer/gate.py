@@ -255,10 +255,12 @@ class Gate:
                 near += CUE_WEIGHT
             if self.question.kind == "number" and self._counted_after_focus(folded[i]):
                 near += COUNT_WEIGHT
+            # an article's opening says what its subject is (asked where, only an opening that locates it)
+            opening_says = i == 0 and not passage.meta.get("start") and self.lede \
+                and (self.question.kind != "place" or bool(LOCATES.search(folded[i]) or NATIVE.search(folded[i])))
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i]) \
-                + (LEDE_WEIGHT if i == 0 and not passage.meta.get("start") and self.lede
-                   and (self.question.kind != "place" or bool(LOCATES.search(folded[i]) or NATIVE.search(folded[i]))) else 0.0)
+                + (LEDE_WEIGHT if opening_says else 0.0)
             focus_ok = self._focus_found(folded[i], window, title)
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
                                  focus_ok))
