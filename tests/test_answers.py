@@ -460,6 +460,7 @@ def test_folding_and_question_reading() -> None:
     party = read_question("塞雷茨·卡马爵士是哪个党派的成员？")  # the answer shares a character with the noun asked
     assert party.asked == {"党", "派"} and names_asked(party, "博茨瓦纳民主党成员") and not names_asked(party, "政治家")
     assert not read_question("地球公民协会的宗旨是什么？").asked and not read_question("什么样的人可以参加？").asked
+    assert "去世" in fold("洪武二十五年正月卒。") and "去世" in fold("九月吴少阳卒，其子自立") and "去世" not in fold("士卒")
     assert "最终" not in read_question("原告最终能拿到多少赔偿金？").focus  # a report writes 赔偿……1000元 without it
     takings = read_question("这部剧场版在日本的票房是多少？")  # an ordinal (第7部) counts nothing
     assert not holds_kind(takings, "是名侦探柯南的第7部剧场版") and holds_kind(takings, "在日本有32亿日元的票房收益")
