@@ -8,7 +8,7 @@ from datetime import timedelta
 from index.clean import ends_sentence
 from index.dates import int_date
 from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
-from qa.answer.question import CRISP_KINDS, FILLER, beyond_words, fold, kind_hint, names_asked
+from qa.answer.question import CRISP_KINDS, beyond_words, fold, kind_hint, names_asked, restates
 
 EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
 CUT = "……"
@@ -20,7 +20,6 @@ LENGTH_COST = 0.003  # per character: a clause must add this much of the questio
 TIE_VALUE = 0.005  # a later run of clauses must be worth this much more: of two alike, the earlier is the statement
 TITLED_WEIGHT = 0.5  # a word the title holds tells less of which clause answers
 REPEAT_CHARS = 40  # a follow-up answered by the sentence quoted before gets only the part it asks about
-RESTATED_CHARS = 4  # a clause with no more than this beyond the question's words says nothing new
 RESTATED_REACH = 2  # clauses looked back for the cause of what the question restates
 MIN_PIECE = 6  # characters of words a quoted clause holds at least
 LONG_PIECE = 2  # a quoted clause past this many times the limit is cut at the limit
@@ -105,7 +104,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
                 best = (value, i, j)
     assert best is not None
     _, i, j = best
-    if gate.question.kind == "reason" and i > 0 and restates(gate, "".join(clauses[i : j + 1])):
+    if gate.question.kind == "reason" and i > 0 and restates(gate.question, "".join(clauses[i : j + 1])):
         i = max(0, i - RESTATED_REACH)  # the clause only says again what is asked why of: the cause comes before it
     elif gate.question.kind == "reason" and not CAUSE.search("".join(clauses[i : j + 1])):
         # asked why, a clause that gives no cause is the consequence: the cause told just before it (由于……，所以)
@@ -129,12 +128,6 @@ def _stretch(gate: Gate, piece: str, limit: int, crisp: bool) -> str:
                                       + _kind_value(gate, piece[a : a + limit], crisp), -a))
     text = piece[best : best + limit].rstrip("，,、；;：:")
     return (CUT if best else "") + text + (CUT if best + limit < len(piece) else "")
-
-
-def restates(gate: Gate, piece: str) -> bool:
-    """Whether a run of clauses holds nothing but the question's own words (因此……并非完整的主权国家)."""
-    rest = fold(beyond_words(gate.question, piece))
-    return len(re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + FILLER + "]", "", rest)) <= RESTATED_CHARS
 
 
 def _kind_value(gate: Gate, piece: str, crisp: bool) -> float:

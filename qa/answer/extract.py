@@ -8,10 +8,10 @@ from dataclasses import replace
 from index.dates import DateRange, int_date
 from index.models import spoken_date
 from index.tokenize import dictionary_frequency
-from qa.answer.compose import CAUSE, absolute_dates, excerpt, restates, strip_opener
+from qa.answer.compose import CAUSE, absolute_dates, excerpt, strip_opener
 from qa.answer.gate import LEDE_WEIGHT, Candidate, sentence_spans
 from qa.answer.model import Plan
-from qa.answer.question import _ROLE, ASK_NOUNS, beyond_words, fold, holds_kind, kind_hint, names_asked, pairs
+from qa.answer.question import _ROLE, ASK_NOUNS, beyond_words, fold, holds_kind, kind_hint, names_asked, pairs, restates
 from qa.citations import MARKER
 from qa.retrieve import Passage
 
@@ -83,12 +83,7 @@ def _cause_before(plan: Plan, candidate: Candidate) -> Candidate:
     text = strip_opener(candidate.text)
     if plan.question.kind != "reason" or not _CONSEQUENCE.match(text) or CAUSE.search(text):
         return candidate
-    passage = plan.passages[candidate.rank]
-    before = [(a, b) for a, b in sentence_spans(passage.text) if b <= candidate.start and passage.text[a:b].strip()]
-    if not before:
-        return candidate
-    a, b = before[-1]
-    return replace(candidate, start=a, end=b, text=passage.text[a:b].strip())
+    return _beside(plan, candidate, after=False) or candidate
 
 
 def _answering_sentences(plan: Plan) -> list[Candidate]:
@@ -121,8 +116,10 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
     if plan.question.kind not in OPEN_KINDS and not plan.question.several:
         return [first]  # a number, name, date or place: one sentence says it
     if plan.question.kind == "reason" and not kind_hint(plan.question, strip_opener(first.text)) \
-            and restates(plan.gate, strip_opener(first.text)) and (cause := _beside(plan, first)) is not None:
-        return [cause, first]  # the reason first, then what it is the reason for
+            and restates(plan.question, strip_opener(first.text)) and (cause := _beside(plan, first)) is not None \
+            and len(first.text) + len(cause.text) < PAIR_CHARS:
+        # what a report says next of what it only told again: the reason first, then what it is the reason for
+        return [cause, first]
     asked = {t for t in missing - DEFINING if dictionary_frequency(t)}  # words, not pieces jieba made up (奇是)
     if len(fresh) > 1 and _said_beyond_opening(plan, first, fresh[1], asked):
         return [fresh[1], first]  # the sentence that says what is asked of the subject, then what the subject is
@@ -135,15 +132,14 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
     return [first]
 
 
-def _beside(plan: Plan, candidate: Candidate) -> Candidate | None:
-    """The sentence after a candidate (before it, at the passage's end) when the two together are short: asked why,
-    what a report says next of what it only told again."""
+def _beside(plan: Plan, candidate: Candidate, after: bool = True) -> Candidate | None:
+    """The sentence of the passage after a candidate (before it, at the passage's end or when ``after`` is off)."""
     passage = plan.passages[candidate.rank]
     spans = [(a, b) for a, b in sentence_spans(passage.text) if passage.text[a:b].strip()]
-    after = [(a, b) for a, b in spans if a >= candidate.end]
-    before = [(a, b) for a, b in spans if b <= candidate.start]
-    chosen = after[0] if after else before[-1] if before else None
-    if chosen is None or len(candidate.text) + chosen[1] - chosen[0] >= PAIR_CHARS:
+    later = [(a, b) for a, b in spans if a >= candidate.end] if after else []
+    earlier = [(a, b) for a, b in spans if b <= candidate.start]
+    chosen = later[0] if later else earlier[-1] if earlier else None
+    if chosen is None:
         return None
     a, b = chosen
     return replace(candidate, start=a, end=b, text=passage.text[a:b].strip())
@@ -153,10 +149,7 @@ def _said_beyond_opening(plan: Plan, first: Candidate, other: Candidate, asked: 
     """Whether the first sentence is its article's opening, best only by the weight an opening gets, and another
     of the article says what the question asks of the subject that the opening does not (食物: 以小鱼、蚯蚓为食)."""
     assert plan.gate is not None
-    passage = plan.passages[first.rank]
-    spans = sentence_spans(passage.text)
-    opens = not passage.meta.get("start") and bool(spans) and first.start <= spans[0][0] + 1
-    return plan.gate.lede and opens and bool(asked) and not names_asked(plan.question, beyond_words(plan.question, first.text)) \
+    return plan.gate.lede and first.opens and bool(asked) and not names_asked(plan.question, beyond_words(plan.question, first.text)) \
         and other.rank == first.rank \
         and other.score >= first.score - LEDE_WEIGHT and any(_shares(t, fold(other.text)) for t in asked) \
         and not _tells_again(plan, other.text, first.text) and len(first.text) + len(other.text) < PAIR_CHARS

@@ -105,6 +105,7 @@ class Candidate:
     items_ok: bool
     rare_ok: bool = True
     focus_ok: bool = True
+    opens: bool = False  # the opening sentence of its article (says what its subject is)
 
     @property
     def answers(self) -> bool:
@@ -145,6 +146,9 @@ class Gate:
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         self.siblings = Siblings(question)
         self.cues = [cue for asked, cue in CUES if asked.search(question.text)]
+        asked = fold(question.text)
+        self.offices = [re.compile(("" if "副" + t in asked else "(?<!副)") + re.escape(t)) for t in self.focus if OFFICE.search(t)]
+        self.asks_removal = bool(REMOVED.search(asked))
         # (an office is written before its holder's name, 市委书记仲旭东: that one stays)
         self.roles = [w for w in question.words if len(w) > 1 and _ROLE.search(w) and not OFFICE.search(w)
                       and "的" + w in question.text] if question.kind == "person" else []
@@ -256,14 +260,15 @@ class Gate:
             if self.question.kind == "number" and self._counted_after_focus(folded[i]):
                 near += COUNT_WEIGHT
             # an article's opening says what its subject is (asked where, only an opening that locates it)
-            opening_says = i == 0 and not passage.meta.get("start") and self.lede \
+            opens = i == 0 and not passage.meta.get("start")
+            opening_says = opens and self.lede \
                 and (self.question.kind != "place" or bool(LOCATES.search(folded[i]) or NATIVE.search(folded[i])))
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i]) \
                 + (LEDE_WEIGHT if opening_says else 0.0)
             focus_ok = self._focus_found(folded[i], window, title)
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
-                                 focus_ok))
+                                 focus_ok, opens))
         return out
 
     def _unroled(self, sentence: str) -> str:
@@ -280,11 +285,9 @@ class Gate:
         (免去……乡长职务) does not answer.
         """
         if self.question.kind == "person" and any(OFFICE.search(t) for t in self.focus):
-            text = fold(self.question.text)
             # the office itself, not its deputy (副书记 for 书记); held, not left (免去……职务)
-            held = all(re.search(("" if "副" + t in text else "(?<!副)") + re.escape(t), window)
-                       for t in self.focus if OFFICE.search(t))
-            left = REMOVED.search(sentence) and not REMOVED.search(text) and not APPOINTED.search(REMOVED.sub("", sentence))
+            held = all(pattern.search(window) for pattern in self.offices)
+            left = REMOVED.search(sentence) and not self.asks_removal and not APPOINTED.search(REMOVED.sub("", sentence))
             return held and not left
         if not (self.question.needs_focus and self.focus):
             return True

@@ -66,6 +66,8 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
 _WHICH = re.compile(r"^(?:什么|哪|哪[一个些种部家场所条座项类支届本首篇门间款位]|何)$")
 _NOT_ASKED = set("的是了在和与及有为么个一呢吗样事人物东西")
 FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"  # characters that say nothing new
+_FILLER_CHARS = re.compile(r"[^\u4e00-\u9fff0-9a-z]|[" + FILLER + "]")
+RESTATED_CHARS = 4  # a clause with no more than this beyond the question's words says nothing new
 _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES}]?$")
 
 TOWN = re.compile(r"(?:镇|乡|街道)$")  # a town the question names: a sentence naming another town is not about it
@@ -349,10 +351,21 @@ def beyond_words(question: Question, text: str) -> str:
     return text
 
 
+def restates(question: Question, text: str) -> bool:
+    """Whether text holds nothing but the question's own words (因此……并非完整的主权国家)."""
+    return len(_FILLER_CHARS.sub("", fold(beyond_words(question, text)))) <= RESTATED_CHARS
+
+
 def says_nothing(question: Question, text: str) -> bool:
     """Whether text holds no character beyond the question's own and filler (目前是亚洲最大的古动物博物馆 asked
     which museum is Asia's largest; a name with empty brackets, 伊维卡·奥利奇（，；）)."""
-    return not re.sub(r"[^\u4e00-\u9fff0-9a-z]|[" + re.escape(fold(question.text + FILLER)) + "]", "", fold(text))
+    return not _own_chars(question.text).sub("", fold(text))
+
+
+@lru_cache(maxsize=256)
+def _own_chars(question_text: str) -> re.Pattern[str]:
+    """Anything but a word's character, and the question's own characters and filler: read once per question."""
+    return re.compile(r"[^\u4e00-\u9fff0-9a-z]|[" + re.escape(fold(question_text + FILLER)) + "]")
 
 
 @lru_cache(maxsize=256)
