@@ -98,6 +98,18 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 紫冠雉是一种凤冠雉，近日落户市动物园，园方为它们新建了一座鸟舍。牠们主要呈深褐色，颈部有白色斑点。
 
+## 蓝纹鹦嘴鱼入驻海洋馆
+
+蓝纹鹦嘴鱼，又名青衣鱼，俗名鹦哥，为鹦哥鱼科的一种。本鱼分布于西太平洋区的珊瑚礁海域。以啃食水底的藻类为食。
+
+## 乡贤许文山
+
+许文山，字维之，号化州，清代学者。广东海阳人。曾主持修撰县志。
+
+## 新药依那单抗获批上市
+
+依那单抗（商品名瑞体肤）是银屑病的治疗用药，由默克公司研制，2003年在美国获批上市，是一种抗CD11a的单株抗体制剂，其作用机制是辨识白血球上的CD11a抗原，使白血球与其他细胞附著的能力降低，从而抑制其免疫作用。
+
 ## 社区文艺骨干尚恩
 
 本报讯 社区文艺骨干尚恩今年六十岁，最大的爱好是书法，每天清晨都在文化礼堂练字。
@@ -528,13 +540,31 @@ def test_of_two_clauses_alike_the_earlier_is_quoted(answerer: Answerer) -> None:
     assert gate is not None
     text = ("花为伞房花序顶生，花粉红色或红色，常5－8朵，下垂呈钟型，从枝顶覆瓦状排列的大苞片内生出，苞片长圆形或长方形，膜质，"
             "花梗绿色无毛，长约1.5－2厘米，花萼5裂，披针形先端披纤毛，长约2－4厘米，花冠呈宽钟状，口部5裂，裂片钝圆。")
-    quoted = excerpt(gate, Candidate(0, 0, len(text), text, 1.0, 1.0, True, True))
+    quoted = excerpt(gate, Candidate(0, 0, len(text), text, 1.0, 1.0, True, True), limit=80, whole=80)
     assert quoted.startswith("花粉红色或红色")
 
 
 def test_the_place_asked_about_draws_in_no_clause_of_its_own(answerer: Answerer) -> None:
     answer, _ = answerer.answer("浙江上半年地区生产总值是多少？")
     assert answer.found and "3.13万亿元" in _first(answer.text) and "抢抓" not in answer.text
+
+
+def test_asked_what_it_eats_the_sentence_that_says_so_beats_the_opening(answerer: Answerer) -> None:
+    # the opening names the fish, but only the later sentence says what it eats (为食)
+    answer, _ = answerer.answer("蓝纹鹦嘴鱼主要吃什么？")
+    assert answer.found and "藻类" in _first(answer.text)
+
+
+def test_asked_where_someone_is_from_the_sentence_that_says_so_answers(answerer: Answerer) -> None:
+    # 号化州 names a place, 广东海阳人 says where he is from
+    answer, _ = answerer.answer("许文山是什么地方的人？")
+    assert answer.found and "广东海阳" in _first(answer.text)
+
+
+def test_asked_what_something_does_a_sentence_of_moderate_length_is_quoted_whole(answerer: Answerer) -> None:
+    # cut at a hundred characters, the sentence loses the end of the mechanism asked about
+    answer, _ = answerer.answer("依那单抗的作用机制是什么？")
+    assert answer.found and "抑制其免疫作用" in _first(answer.text) and "……" not in answer.text
 
 
 def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer: Answerer) -> None:

@@ -10,7 +10,8 @@ from index.dates import int_date
 from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
 from qa.answer.question import CRISP_KINDS, beyond_words, fold, kind_hint, names_asked, restates
 
-EXCERPT_CHARS = 100  # an answer to a number/name/date/place question is about this long
+EXCERPT_CHARS = 100  # the run of clauses quoted from a longer sentence is about this long
+WHOLE_CHARS = 130  # ... but asked what something does or why, a sentence up to this long is quoted whole
 CUT = "……"
 
 FACT_CHARS = 70  # ... and a number, date, name or place about this long
@@ -69,7 +70,8 @@ def absolute_dates(text: str, reported: int | None) -> str:
     return _RELATIVE.sub(name, text, count=3)
 
 
-def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: str = "", title: str = "") -> str:
+def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: str = "", title: str = "",
+            whole: int = WHOLE_CHARS) -> str:
     """The shortest run of the sentence's clauses that holds the answer, cut marks shown as ``……``.
 
     A sentence already quoted in the previous answer (``said``, folded) is cut to what the new question asks.
@@ -78,7 +80,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     clauses = join_bracketed(_CLAUSE.findall(sentence)) or [sentence]
     repeated = bool(said) and fold(sentence) in said
     crisp = gate.question.kind in CRISP_KINDS and not gate.question.several  # 什么时候投产？生产什么？: both
-    if crisp:
+    if crisp:  # an answer to a number/name/date/place question is about this long
         limit = min(limit, FACT_CHARS)
     terms = gate.own if repeated else gate.terms
     # what the title names is known from the citation: the clause must say what is asked of it
@@ -88,7 +90,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     terms = {t: w * (TITLED_WEIGHT if titled and t in titled or t in places else 1.0) for t, w in terms.items()}
     if repeated:
         limit = min(limit, REPEAT_CHARS)
-    if len(sentence) <= limit and not repeated:
+    if len(sentence) <= (max(limit, whole) if gate.question.describes else limit) and not repeated:
         return _close(sentence)
     best: tuple[float, int, int] | None = None
     for i in range(len(clauses)):

@@ -54,7 +54,10 @@ CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hol
 CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence holds many characters by chance
 PLACE_WEIGHT = 0.3  # asked where: a sentence that locates (位于, 地处, ……省/市/区) over one that merely names a place
 LOCATES = re.compile(r"位于|坐落|座落|地处|地址|生于|出生[于在]|[\u4e00-\u9fff]{2,}[省市县区州郡国镇乡村岛路街道]")
-NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
+NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}(?:[（(][^（()）]{1,20}[）)])?人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
+# asked where someone is from (是哪里人, 籍贯): a sentence that says it (广东海阳人, 生于……), not one naming any place
+ASKS_NATIVE = re.compile(r"(?:哪里|哪儿|什么地方|何地|何处|哪个地方|哪国|哪个国家|哪一国|哪个省)的?人|籍贯")
+BORN = re.compile(r"籍贯|生于|出生[于在]|祖籍")
 CUE_WEIGHT = 0.5  # a question of a common sort (how a thing got its name, what it eats): the sentence that says so
 # (what such a question asks, how a report says it): a small maintained table, never per question
 CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
@@ -146,6 +149,7 @@ class Gate:
         self.articles: dict[str, str] = {}  # folded title and text of each retrieved article's parts
         self.siblings = Siblings(question)
         self.cues = [cue for asked, cue in CUES if asked.search(question.text)]
+        self.native = question.kind == "place" and bool(ASKS_NATIVE.search(question.text))
         asked = fold(question.text)
         self.offices = [re.compile(("" if "副" + t in asked else "(?<!副)") + re.escape(t)) for t in self.focus if OFFICE.search(t)]
         self.asks_removal = bool(REMOVED.search(asked))
@@ -253,7 +257,8 @@ class Gate:
             named = sum(1 for item in self.question.items if item in folded[i])
             hint = found_kind if self.question.kind in CRISP_KINDS else kind_hint(self.question, sentence)
             near = NEAR_WEIGHT if found_kind and self._beside_focus(folded[i]) else 0.0
-            if self.question.kind == "place" and LOCATES.search(folded[i]):
+            locates = self._locates(folded[i])
+            if locates:
                 near += PLACE_WEIGHT
             if any(cue.search(folded[i]) for cue in self.cues):
                 near += CUE_WEIGHT
@@ -262,7 +267,8 @@ class Gate:
             # an article's opening says what its subject is (asked where, only an opening that locates it)
             opens = i == 0 and not passage.meta.get("start")
             opening_says = opens and self.lede \
-                and (self.question.kind != "place" or bool(LOCATES.search(folded[i]) or NATIVE.search(folded[i])))
+                and (self.question.kind != "place" or locates or bool(NATIVE.search(folded[i]))) \
+                and (not self.cues or any(cue.search(folded[i]) for cue in self.cues))
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i]) \
                 + (LEDE_WEIGHT if opening_says else 0.0)
@@ -270,6 +276,14 @@ class Gate:
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
                                  focus_ok, opens))
         return out
+
+    def _locates(self, sentence: str) -> bool:
+        """Asked where: whether the sentence locates (位于, ……省); asked where someone is from, whether it says so."""
+        if self.question.kind != "place":
+            return False
+        if self.native:
+            return bool(NATIVE.search(sentence) or BORN.search(sentence))
+        return bool(LOCATES.search(sentence))
 
     def _unroled(self, sentence: str) -> str:
         """Asked whose role someone is (……的作者是谁), the sentence without that role: 作者 alone names no one."""

@@ -88,6 +88,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
 )
 CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be checked for holding
+# asked what something does or is like (作用, 症状, 由来, 特点): the answer is told, in a clause or more, not named
+_DESCRIBED = re.compile(r"作用|症状|由来|来由|来历|原因|特点|特征|特色|影响|意义|机制|区别|差别|习性|内容|过程|经过|目的|功能|用途"
+                        r"|好处|贡献|理由|缘故|什么样|怎么样|怎样")
 _LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[，,、]")  # three items or more, 包括, 分别, a colon
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年(?!\d{1,2}月)|"
@@ -204,6 +207,11 @@ class Question:
     def several(self) -> bool:
         """Whether the text asks more than one question (是什么时候投产的？生产什么？)."""
         return len(re.findall(r"[？?]", self.text)) > 1
+
+    @property
+    def describes(self) -> bool:
+        """Whether the answer is a description or an account (有什么作用, 为什么, 如何), not a name or a figure."""
+        return self.kind in ("reason", "method") or self.kind is None and bool(_DESCRIBED.search(self.text))
 
     @property
     def needs_focus(self) -> bool:
