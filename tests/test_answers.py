@@ -110,6 +110,10 @@ NAMES = """2023年5月9日◆星期二
 
 依那单抗（商品名瑞体肤）是银屑病的治疗用药，由默克公司研制，2003年在美国获批上市，是一种抗CD11a的单株抗体制剂，其作用机制是辨识白血球上的CD11a抗原，使白血球与其他细胞附著的能力降低，从而抑制其免疫作用。
 
+## 音乐人梁邦彦
+
+梁邦彦的音乐风格多变，包含爵士音乐、古典音乐等。1986年，他参加了滨田省吾的专辑的音乐录制。
+
 ## 社区文艺骨干尚恩
 
 本报讯 社区文艺骨干尚恩今年六十岁，最大的爱好是书法，每天清晨都在文化礼堂练字。
@@ -565,6 +569,12 @@ def test_asked_what_something_does_a_sentence_of_moderate_length_is_quoted_whole
     # cut at a hundred characters, the sentence loses the end of the mechanism asked about
     answer, _ = answerer.answer("依那单抗的作用机制是什么？")
     assert answer.found and "抑制其免疫作用" in _first(answer.text) and "……" not in answer.text
+
+
+def test_a_name_the_dictionary_does_not_know_answers_where_the_question_asks(answerer: Answerer) -> None:
+    # 滨田省吾 is tagged no name; it stands where the question says 谁 (参加了谁的专辑)
+    answer, _ = answerer.answer("1986年，梁邦彦参加了谁的专辑的音乐录制？")
+    assert answer.found and "滨田省吾" in _first(answer.text)
 
 
 def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer: Answerer) -> None:

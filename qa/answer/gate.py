@@ -23,6 +23,7 @@ from qa.answer.question import (
     Question,
     asks_clock_or_year,
     chinese,
+    fills_slot,
     fold,
     forecast_only,
     holds_kind,
@@ -58,6 +59,7 @@ NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}(?:[（(][^（()�
 # asked where someone is from (是哪里人, 籍贯): a sentence that says it (广东海阳人, 生于……), not one naming any place
 ASKS_NATIVE = re.compile(r"(?:哪里|哪儿|什么地方|何地|何处|哪个地方|哪国|哪个国家|哪一国|哪个省)的?人|籍贯")
 BORN = re.compile(r"籍贯|生于|出生[于在]|祖籍")
+SLOT_WEIGHT = 0.5  # the question's words either side of its question word, something between them in the sentence
 CUE_WEIGHT = 0.5  # a question of a common sort (how a thing got its name, what it eats): the sentence that says so
 # (what such a question asks, how a report says it): a small maintained table, never per question
 CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
@@ -249,7 +251,8 @@ class Gate:
             sentence = passage.text[start:end]
             # posseg for 谁: run it once per sentence; asked who, a role the question names (作者) is no answer
             found_kind = holds_kind(self.question, self._unroled(sentence))
-            kind_ok = found_kind and not forecast_only(self.question, sentence) \
+            slot = fills_slot(self.question, sentence)
+            kind_ok = (found_kind or slot) and not forecast_only(self.question, sentence) \
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names) \
@@ -262,6 +265,8 @@ class Gate:
                 near += PLACE_WEIGHT
             if any(cue.search(folded[i]) for cue in self.cues):
                 near += CUE_WEIGHT
+            if slot:
+                near += SLOT_WEIGHT
             if self.question.kind == "number" and self._counted_after_focus(folded[i]):
                 near += COUNT_WEIGHT
             # an article's opening says what its subject is (asked where, only an opening that locates it)

@@ -88,6 +88,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("method", re.compile(r"怎么(?!样的)|如何|怎样(?!的)|哪些措施|什么措施|什么办法|什么方式")),
 )
 CRISP_KINDS = ("number", "date", "person", "place")  # a fact a clause can be checked for holding
+_WH = re.compile(r"什么人|什么地方|什么时候|谁|哪位|哪里|哪儿|何时|哪一?年|多少|什么|哪[个些座家所部种位条本国]?")
+_SLOT_PREPOSITIONS = set("由被与和为给向在从对跟同把将")  # one character before the question word is context enough
+_SLOT_WORD = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
 # asked what something does or is like (作用, 症状, 由来, 特点): the answer is told, in a clause or more, not named
 _DESCRIBED = re.compile(r"作用|症状|由来|来由|来历|原因|特点|特征|特色|影响|意义|机制|区别|差别|习性|内容|过程|经过|目的|功能|用途"
                         r"|好处|贡献|理由|缘故|什么样|怎么样|怎样")
@@ -362,6 +365,32 @@ def beyond_words(question: Question, text: str) -> str:
 def restates(question: Question, text: str) -> bool:
     """Whether text holds nothing but the question's own words (因此……并非完整的主权国家)."""
     return len(_FILLER_CHARS.sub("", fold(beyond_words(question, text)))) <= RESTATED_CHARS
+
+
+def fills_slot(question: Question, text: str) -> bool:
+    """Whether text says the question's own words around something in place of its question word (参加了谁的专辑:
+    参加了滨田省吾的专辑; 由谁创作: 由七海鸣创作), the answer standing where the question asks: a name, or for a
+    number, date or place something of that kind (多在沿岸地区出没 is no time)."""
+    slot = _slot(question.text)
+    match = slot.search(fold(text)) if slot is not None else None
+    if match is None:
+        return False
+    return question.kind in (None, "person") or holds_kind(question, match.group(1))
+
+
+@lru_cache(maxsize=256)
+def _slot(question_text: str) -> re.Pattern[str] | None:
+    """The pattern of a question's words either side of its question word, read once per question."""
+    folded = fold(question_text)
+    match = _WH.search(folded)
+    if match is None:
+        return None
+    before, after = folded[: match.start()], folded[match.end() :]
+    left = before[-1:] if before[-1:] in _SLOT_PREPOSITIONS else before[-2:]
+    right = after[:2]
+    if not (_SLOT_WORD.fullmatch(left) and _SLOT_WORD.fullmatch(right) and len(right) == 2):
+        return None
+    return re.compile(re.escape(left) + r"([^，。；,;！？!?]{1,16}?)" + re.escape(right))
 
 
 def says_nothing(question: Question, text: str) -> bool:
