@@ -114,6 +114,10 @@ NAMES = """2023年5月9日◆星期二
 
 梁邦彦的音乐风格多变，包含爵士音乐、古典音乐等。1986年，他参加了滨田省吾的专辑的音乐录制。
 
+## 电视剧回顾
+
+香港演员冯丽华主演的《武则天》曾在当时引起风潮轰动，收视率居高不下。
+
 ## 社区文艺骨干尚恩
 
 本报讯 社区文艺骨干尚恩今年六十岁，最大的爱好是书法，每天清晨都在文化礼堂练字。
@@ -575,6 +579,21 @@ def test_a_name_the_dictionary_does_not_know_answers_where_the_question_asks(ans
     # 滨田省吾 is tagged no name; it stands where the question says 谁 (参加了谁的专辑)
     answer, _ = answerer.answer("1986年，梁邦彦参加了谁的专辑的音乐录制？")
     assert answer.found and "滨田省吾" in _first(answer.text)
+
+
+def test_a_place_asked_with_the_word_for_its_rank_is_found_without_it(answerer: Answerer) -> None:
+    # the report says 香港, the question 香港地区
+    answer, _ = answerer.answer("香港地区的哪个女演员主演了《武则天》？")
+    assert answer.found and "冯丽华" in _first(answer.text)
+
+
+@pytest.mark.parametrize(("question", "not_a_place"), [
+    ("西安街是一条什么样的街道？", "样的街道"),  # 什么样的 before 街道 names no town
+    ("长鼻王是什么东西的名称？", "东西"),  # 什么东西: a thing
+    ("江文也和郭芝苑之间有什么关系？", "江文也和郭芝苑"),  # two names jieba took for one place
+])
+def test_words_that_name_no_place_are_not_required_as_places(question: str, not_a_place: str) -> None:
+    assert not_a_place not in read_question(question).places
 
 
 def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer: Answerer) -> None:

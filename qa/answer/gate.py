@@ -58,6 +58,7 @@ LOCATES = re.compile(r"位于|坐落|座落|地处|地址|生于|出生[于在]|
 NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}(?:[（(][^（()）]{1,20}[）)])?人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
 # asked where someone is from (是哪里人, 籍贯): a sentence that says it (广东海阳人, 生于……), not one naming any place
 ASKS_NATIVE = re.compile(r"(?:哪里|哪儿|什么地方|何地|何处|哪个地方|哪国|哪个国家|哪一国|哪个省)的?人|籍贯")
+PLACE_RANK = re.compile(r"(?:地区|自治区|省|市)$")
 BORN = re.compile(r"籍贯|生于|出生[于在]|祖籍")
 SLOT_WEIGHT = 0.5  # the question's words either side of its question word, something between them in the sentence
 CUE_WEIGHT = 0.5  # a question of a common sort (how a thing got its name, what it eats): the sentence that says so
@@ -182,15 +183,17 @@ class Gate:
         return held / (total or 1.0)
 
     def _places_found(self, whole: str, raw: str) -> bool:
-        """Every place the question names is in the passage; the paper's own city may be called 我市."""
-        return all(place in whole or place in self.home and bool(HOME.search(raw)) for place in self.question.places)
+        """Every place the question names is in the passage; the paper's own city may be called 我市, 香港地区
+        香港 and 浙江省 浙江."""
+        return all(place in whole or place in self.home and bool(HOME.search(raw))
+                   or any(stem in whole for stem in _place_stems(place)) for place in self.question.places)
 
     def _found_name(self, term: str, folded: str) -> bool:
         """A rare word is found whole, without the particle jieba glued to it (潘淑是), by half its pieces, or as the
         name it abbreviates (生物所: 生物技术研究所)."""
         core = unglued(term)
         core = term.strip(EDGE_CHARS) if core == term else core
-        if len(core) < 2 or core in folded:
+        if len(core) < 2 or core in folded or any(stem in folded for stem in _place_stems(core)):
             return True
         pieces = self.pieces.get(term) or set()
         if pieces and sum(1 for p in pieces if p in folded) / len(pieces) > NAME_SHARE:
@@ -465,6 +468,12 @@ def _abbreviates(short: str, text: str) -> bool:
 def _abbreviation(short: str) -> re.Pattern[str]:
     """Short's characters in order, at most ``ABBREVIATED_GAP`` apart within a clause."""
     return re.compile(re.escape(short[0]) + "".join(f"[^，。；、]{{0,{ABBREVIATED_GAP}}}?" + re.escape(ch) for ch in short[1:]))
+
+
+def _place_stems(place: str) -> list[str]:
+    """A place's name without the word for its rank (香港地区: 香港, 浙江省: 浙江), when two characters or more remain."""
+    match = PLACE_RANK.search(place)
+    return [place[: match.start()]] if match and match.start() >= 2 else []
 
 
 def _prior(passages: list[Passage], rank: int) -> float:

@@ -72,11 +72,12 @@ _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES
 
 TOWN = re.compile(r"(?:镇|乡|街道)$")  # a town the question names: a sentence naming another town is not about it
 _TOWN_SUFFIX = re.compile(r"镇|乡|街道")
-_NO_TOWN = set("全我本该各城乡小古集重市村每一两")  # 全镇, 城乡镇: no town's name
+_NO_TOWN = set("全我本该各城乡小古集重市村每一两的")  # 全镇, 城乡镇: no town's name
+_JOINED = re.compile(r"[和与及的]")  # 江文也和郭芝苑: two names jieba took for one place
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县镇乡村]$")
 _GENERIC_PLACES = frozenset(["城市", "全市", "我市", "本市", "全县", "全镇", "全省", "全国", "国内", "国外", "海外", "地区",
                              "农村", "城乡", "乡村", "城镇", "社区", "镇内", "市内", "县内", "村里", "当地", "本地", "外地",
-                             "大洋", "大洲", "海域", "区域", "流域", "沿海", "内陆"])
+                             "大洋", "大洲", "海域", "区域", "流域", "沿海", "内陆", "湖泊", "东西"])  # 什么东西: a thing
 
 # The kind of fact each question word asks for.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -273,7 +274,7 @@ def _names(text: str) -> tuple[list[str], list[str], set[str]]:
             said.add(word.lower())
         if len(word) < 2 or word in ASK_NOUNS:  # 籍贯 and 长度 name the kind asked (the dictionary tags them names)
             continue
-        if word not in _GENERIC_PLACES and (piece.flag == "ns" or _PLACE_NAME.match(word)):
+        if word not in _GENERIC_PLACES and not _JOINED.search(word) and (piece.flag == "ns" or _PLACE_NAME.match(word)):
             places.append(fold(word))
         elif piece.flag in ("nr", "nrfg", "nrt"):
             people.append(fold(word))
