@@ -118,6 +118,10 @@ NAMES = """2023年5月9日◆星期二
 
 香港演员冯丽华主演的《武则天》曾在当时引起风潮轰动，收视率居高不下。
 
+## 海洋馆新添鱼种
+
+黄尾阿南鱼，又称北斗鹦鲷，为隆头鱼科的一种。本鱼分布于西太平洋。栖息水深5至20公尺。寿命可达8年。
+
 ## 社区文艺骨干尚恩
 
 本报讯 社区文艺骨干尚恩今年六十岁，最大的爱好是书法，每天清晨都在文化礼堂练字。
@@ -594,6 +598,12 @@ def test_a_place_asked_with_the_word_for_its_rank_is_found_without_it(answerer: 
 ])
 def test_words_that_name_no_place_are_not_required_as_places(question: str, not_a_place: str) -> None:
     assert not_a_place not in read_question(question).places
+
+
+def test_an_opening_that_defines_its_subject_carries_it_to_later_sentences(answerer: Answerer) -> None:
+    # 黄尾阿南鱼，又称……的一种 opens the article; 寿命可达8年, three sentences on, says it of the same fish
+    answer, _ = answerer.answer("黄尾阿南鱼的寿命可达多少年？")
+    assert answer.found and "8年" in _first(answer.text)
 
 
 def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer: Answerer) -> None:

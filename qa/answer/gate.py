@@ -58,6 +58,8 @@ LOCATES = re.compile(r"位于|坐落|座落|地处|地址|生于|出生[于在]|
 NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}(?:[（(][^（()）]{1,20}[）)])?人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
 # asked where someone is from (是哪里人, 籍贯): a sentence that says it (广东海阳人, 生于……), not one naming any place
 ASKS_NATIVE = re.compile(r"(?:哪里|哪儿|什么地方|何地|何处|哪个地方|哪国|哪个国家|哪一国|哪个省)的?人|籍贯")
+# an encyclopaedia's opening sentence: what its subject is (X，又称……，为……的一种)
+DEFINES = re.compile(r"又称|又名|简称|俗名|俗称|学名|别名|[是为]一[种个座位家所部条项款]|之一|的一种|的一个")
 PLACE_RANK = re.compile(r"(?:地区|自治区|省|市)$")
 BORN = re.compile(r"籍贯|生于|出生[于在]|祖籍")
 SLOT_WEIGHT = 0.5  # the question's words either side of its question word, something between them in the sentence
@@ -243,11 +245,13 @@ class Gate:
         chars = {ch: w for ch, w in self.char_weights.items() if ch not in title}
         # a name the question quotes is asked about where it is said (or just before), or it is what the article
         opening = title + "".join(folded[:1])  # is about (its title or first sentence)
+        defines = bool(folded) and not passage.meta.get("start") and bool(DEFINES.search(folded[0]))
         out = []
         for i, (start, end) in enumerate(spans):
             window = title + "".join(folded[max(0, i - 1) : i + 2])
             before = "".join(folded[max(0, i - 1) : i + 1])
-            subject = self.coverage(window)
+            # ... and it is what the article is about when its opening defines it (X，又称……的一种; 本鱼 later on)
+            subject = self.coverage(opening + window if i >= 2 and defines else window)
             local = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=self.sharp)
             rest = self.coverage(folded[i], focus_factor=FOCUS_FACTOR, terms=beyond) if beyond else local
             # a report that tells of an event without its date tells it happened by the report's date
