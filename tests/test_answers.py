@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from index.chunk import split_sentences
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, excerpt, strip_opener, tidy
+from qa.answer.extract import _adds
 from qa.answer.gate import OFFICE, Candidate, split_at_gaps
 from qa.answer.names import another_place, mend
 from qa.answer.question import fold, forecast_only, holds_kind, names_asked, read_question
@@ -100,7 +101,7 @@ NAMES = """2023年5月9日◆星期二
 
 ## 蓝纹鹦嘴鱼入驻海洋馆
 
-蓝纹鹦嘴鱼，又名青衣鱼，俗名鹦哥，为鹦哥鱼科的一种。本鱼分布于西太平洋区的珊瑚礁海域。以啃食水底的藻类为食。
+蓝纹鹦嘴鱼，又名青衣鱼，俗名鹦哥，为鹦哥鱼科的一种。本鱼分布于西太平洋区的珊瑚礁海域。牠们主要吃水底的藻类。蓝纹鹦嘴鱼主要呈蓝绿色。
 
 ## 乡贤许文山
 
@@ -606,6 +607,14 @@ def test_an_opening_that_defines_its_subject_carries_it_to_later_sentences(answe
     # 黄尾阿南鱼，又称……的一种 opens the article; 寿命可达8年, three sentences on, says it of the same fish
     answer, _ = answerer.answer("黄尾阿南鱼的寿命可达多少年？")
     assert answer.found and "8年" in _first(answer.text)
+
+
+def test_asked_what_it_eats_a_second_sentence_must_say_what_it_eats(answerer: Answerer) -> None:
+    plan = answerer.plan("蓝纹鹦嘴鱼的幼鱼主要吃什么？")
+    first = Candidate(0, 0, 11, "牠们主要吃水底的藻类。", 3.0, 0.8, True, True)
+    colour = Candidate(0, 11, 21, "幼鱼主要呈蓝绿色。", 2.9, 0.8, True, True)  # 幼鱼, but not what it eats
+    food = Candidate(0, 11, 21, "幼鱼以小虾为食。", 2.9, 0.8, True, True)
+    assert not _adds(plan, colour, first) and _adds(plan, food, first)
 
 
 def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer: Answerer) -> None:
