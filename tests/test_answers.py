@@ -123,6 +123,10 @@ NAMES = """2023年5月9日◆星期二
 
 黄尾阿南鱼，又称北斗鹦鲷，为隆头鱼科的一种。本鱼分布于西太平洋。栖息水深5至20公尺。寿命可达8年。
 
+## 电话本版权案宣判
+
+1991年，美国最高法院在费斯特出版公司诉乡村电话公司案中认为，按字母顺序排列的电话本连最低程度的创造性都满足不了，这样排列是该行业的传统实践，虽然出版公司花费大量心血收集这些数据，但是并没有体现任何创造性，因而不受版权法的保护。
+
 ## 社区文艺骨干尚恩
 
 本报讯 社区文艺骨干尚恩今年六十岁，最大的爱好是书法，每天清晨都在文化礼堂练字。
@@ -576,7 +580,7 @@ def test_asked_where_someone_is_from_the_sentence_that_says_so_answers(answerer:
     assert answer.found and "广东海阳" in _first(answer.text)
 
 
-def test_asked_what_something_does_a_sentence_of_moderate_length_is_quoted_whole(answerer: Answerer) -> None:
+def test_asked_what_something_does_a_sentence_of_moderate_length_is_not_cut_short(answerer: Answerer) -> None:
     # cut at a hundred characters, the sentence loses the end of the mechanism asked about
     answer, _ = answerer.answer("依那单抗的作用机制是什么？")
     assert answer.found and "抑制其免疫作用" in _first(answer.text) and "……" not in answer.text
@@ -615,6 +619,12 @@ def test_asked_what_it_eats_a_second_sentence_must_say_what_it_eats(answerer: An
     colour = Candidate(0, 11, 21, "幼鱼主要呈蓝绿色。", 2.9, 0.8, True, True)  # 幼鱼, but not what it eats
     food = Candidate(0, 11, 21, "幼鱼以小虾为食。", 2.9, 0.8, True, True)
     assert not _adds(plan, colour, first) and _adds(plan, food, first)
+
+
+def test_asked_why_the_clauses_before_the_answer_are_not_widened_in(answerer: Answerer) -> None:
+    # the run that answers ends the sentence: the court and the case before it are not the reason
+    answer, _ = answerer.answer("为什么电话本不受版权法保护？")
+    assert answer.found and "没有体现任何创造性" in _first(answer.text) and "最高法院" not in answer.text
 
 
 def test_a_lead_in_comes_with_what_it_introduces_and_a_long_list_is_cut(answerer: Answerer) -> None:

@@ -11,7 +11,7 @@ from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
 from qa.answer.question import CRISP_KINDS, beyond_words, fold, kind_hint, names_asked, restates
 
 EXCERPT_CHARS = 100  # the run of clauses quoted from a longer sentence is about this long
-WHOLE_CHARS = 130  # ... but asked what something does or why, a sentence up to this long is quoted whole
+WHOLE_CHARS = 130  # ... but asked what something does or why, a sentence up to this long is not cut short
 CUT = "……"
 
 FACT_CHARS = 70  # ... and a number, date, name or place about this long
@@ -90,7 +90,7 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     terms = {t: w * (TITLED_WEIGHT if titled and t in titled or t in places else 1.0) for t, w in terms.items()}
     if repeated:
         limit = min(limit, REPEAT_CHARS)
-    if len(sentence) <= (max(limit, whole) if gate.question.describes else limit) and not repeated:
+    if len(sentence) <= limit and not repeated:
         return _close(sentence)
     best: tuple[float, int, int] | None = None
     for i in range(len(clauses)):
@@ -117,6 +117,9 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
     while j + 1 < len(clauses) and (len(_CONTENT.findall("".join(clauses[i : j + 1]))) < MIN_PIECE
                                     or clauses[j].rstrip().endswith(("：", ":"))):
         j += 1  # a lead-in (途经：) says nothing on its own: what it introduces comes with it
+    if gate.question.describes and not repeated and len(sentence) <= whole and j < len(clauses) - 1 \
+            and not (gate.question.kind == "reason" and CAUSE.search("".join(clauses[i : j + 1]))):
+        return _close(sentence)  # asked what something does or why, a cut may lose the end of what is asked
     piece = tidy("".join(clauses[i : j + 1])).rstrip("，,；;：:")
     if len(piece) > limit * LONG_PIECE:  # one clause as long as a list of forty stops: the stretch that answers
         return _stretch(gate, piece, limit, crisp)
