@@ -11,10 +11,10 @@ from qa.answer.gate import LOCATES, Candidate, Gate, join_bracketed
 from qa.answer.question import CRISP_KINDS, beyond_words, fold, kind_hint, names_asked, restates
 
 EXCERPT_CHARS = 100  # the run of clauses quoted from a longer sentence is about this long
-WHOLE_CHARS = 130  # ... but asked what something does or why, a sentence up to this long is not cut short
 CUT = "……"
 
-FACT_CHARS = 70  # ... and a number, date, name or place about this long
+FACT_CHARS = 70  # ... and for a number, date, name or place about this long
+WHOLE_CHARS = 130  # asked what something does or why, a sentence up to this long is not cut short
 KIND_CRISP = 1.0  # a clause holding the number, date, name or place asked for is kept before any other
 KIND_HINT = 0.4
 LENGTH_COST = 0.003  # per character: a clause must add this much of the question to be worth its length
@@ -74,13 +74,14 @@ def excerpt(gate: Gate, candidate: Candidate, limit: int = EXCERPT_CHARS, said: 
             whole: int = WHOLE_CHARS) -> str:
     """The shortest run of the sentence's clauses that holds the answer, cut marks shown as ``……``.
 
-    A sentence already quoted in the previous answer (``said``, folded) is cut to what the new question asks.
+    A sentence already quoted in the previous answer (``said``, folded) is cut to what the new question asks;
+    asked what something does or why, a sentence of up to ``whole`` characters is not cut before its end.
     """
     sentence = strip_opener(candidate.text)
     clauses = join_bracketed(_CLAUSE.findall(sentence)) or [sentence]
     repeated = bool(said) and fold(sentence) in said
     crisp = gate.question.kind in CRISP_KINDS and not gate.question.several  # 什么时候投产？生产什么？: both
-    if crisp:  # an answer to a number/name/date/place question is about this long
+    if crisp:
         limit = min(limit, FACT_CHARS)
     terms = gate.own if repeated else gate.terms
     # what the title names is known from the citation: the clause must say what is asked of it
