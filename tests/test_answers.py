@@ -568,34 +568,27 @@ def test_the_place_asked_about_draws_in_no_clause_of_its_own(answerer: Answerer)
     assert answer.found and "3.13万亿元" in _first(answer.text) and "抢抓" not in answer.text
 
 
-def test_asked_what_it_eats_the_sentence_that_says_so_beats_the_opening(answerer: Answerer) -> None:
+@pytest.mark.parametrize(("question", "expected"), [
     # the opening names the fish, but only the later sentence says what it eats (为食)
-    answer, _ = answerer.answer("蓝纹鹦嘴鱼主要吃什么？")
-    assert answer.found and "藻类" in _first(answer.text)
-
-
-def test_asked_where_someone_is_from_the_sentence_that_says_so_answers(answerer: Answerer) -> None:
+    ("蓝纹鹦嘴鱼主要吃什么？", "藻类"),
     # 号化州 names a place, 广东海阳人 says where he is from
-    answer, _ = answerer.answer("许文山是什么地方的人？")
-    assert answer.found and "广东海阳" in _first(answer.text)
+    ("许文山是什么地方的人？", "广东海阳"),
+    # 滨田省吾 is tagged no name; it stands where the question says 谁 (参加了谁的专辑)
+    ("1986年，梁邦彦参加了谁的专辑的音乐录制？", "滨田省吾"),
+    # the report says 香港, the question 香港地区
+    ("香港地区的哪个女演员主演了《武则天》？", "冯丽华"),
+    # 黄尾阿南鱼，又称……的一种 opens the article; 寿命可达8年, three sentences on, says it of the same fish
+    ("黄尾阿南鱼的寿命可达多少年？", "8年"),
+])
+def test_the_sentence_that_says_what_is_asked_answers_first(answerer: Answerer, question: str, expected: str) -> None:
+    answer, _ = answerer.answer(question)
+    assert answer.found and expected in _first(answer.text)
 
 
 def test_asked_what_something_does_a_sentence_of_moderate_length_is_not_cut_short(answerer: Answerer) -> None:
     # cut at a hundred characters, the sentence loses the end of the mechanism asked about
     answer, _ = answerer.answer("依那单抗的作用机制是什么？")
     assert answer.found and "抑制其免疫作用" in _first(answer.text) and "……" not in answer.text
-
-
-def test_a_name_the_dictionary_does_not_know_answers_where_the_question_asks(answerer: Answerer) -> None:
-    # 滨田省吾 is tagged no name; it stands where the question says 谁 (参加了谁的专辑)
-    answer, _ = answerer.answer("1986年，梁邦彦参加了谁的专辑的音乐录制？")
-    assert answer.found and "滨田省吾" in _first(answer.text)
-
-
-def test_a_place_asked_with_the_word_for_its_rank_is_found_without_it(answerer: Answerer) -> None:
-    # the report says 香港, the question 香港地区
-    answer, _ = answerer.answer("香港地区的哪个女演员主演了《武则天》？")
-    assert answer.found and "冯丽华" in _first(answer.text)
 
 
 @pytest.mark.parametrize(("question", "not_a_place"), [
@@ -605,12 +598,6 @@ def test_a_place_asked_with_the_word_for_its_rank_is_found_without_it(answerer: 
 ])
 def test_words_that_name_no_place_are_not_required_as_places(question: str, not_a_place: str) -> None:
     assert not_a_place not in read_question(question).places
-
-
-def test_an_opening_that_defines_its_subject_carries_it_to_later_sentences(answerer: Answerer) -> None:
-    # 黄尾阿南鱼，又称……的一种 opens the article; 寿命可达8年, three sentences on, says it of the same fish
-    answer, _ = answerer.answer("黄尾阿南鱼的寿命可达多少年？")
-    assert answer.found and "8年" in _first(answer.text)
 
 
 def test_asked_what_it_eats_a_second_sentence_must_say_what_it_eats(answerer: Answerer) -> None:

@@ -168,7 +168,7 @@ def _adds(plan: Plan, candidate: Candidate, first: Candidate) -> bool:
     assert plan.gate is not None
     title = fold(plan.passages[candidate.rank].meta.get("title") or "")
     said, before = fold(candidate.text), fold(first.text)
-    if plan.gate.cues and not any(cue.search(said) for cue in plan.gate.cues):
+    if plan.gate.cues and not plan.gate.cued(said):
         return False  # asked what it eats: a sentence that says not what it eats adds nothing asked
     if any(term in said for term in plan.gate.focus):
         return True

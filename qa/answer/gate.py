@@ -258,7 +258,7 @@ class Gate:
             sentence = passage.text[start:end]
             # posseg for 谁: run it once per sentence; asked who, a role the question names (作者) is no answer
             found_kind = holds_kind(self.question, self._unroled(sentence))
-            slot = fills_slot(self.question, sentence)
+            slot = fills_slot(self.question, folded[i])
             kind_ok = (found_kind or slot) and not forecast_only(self.question, sentence) \
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
@@ -270,7 +270,8 @@ class Gate:
             locates = self._locates(folded[i])
             if locates:
                 near += PLACE_WEIGHT
-            if any(cue.search(folded[i]) for cue in self.cues):
+            cued = self.cued(folded[i])
+            if cued:
                 near += CUE_WEIGHT
             if slot:
                 near += SLOT_WEIGHT
@@ -280,7 +281,7 @@ class Gate:
             opens = i == 0 and not passage.meta.get("start")
             opening_says = opens and self.lede \
                 and (self.question.kind != "place" or locates or bool(NATIVE.search(folded[i]))) \
-                and (not self.cues or any(cue.search(folded[i]) for cue in self.cues))
+                and (not self.cues or cued)
             score = LOCAL_WEIGHT * local + SUBJECT_WEIGHT * subject + TITLE_WEIGHT * titled + (self.hint_weight if hint else 0.0) + PRIOR_WEIGHT * prior \
                 + ITEM_WEIGHT * named + near + REST_WEIGHT * rest + _char_share(chars, folded[i]) \
                 + (LEDE_WEIGHT if opening_says else 0.0)
@@ -288,6 +289,10 @@ class Gate:
             out.append(Candidate(rank, start, end, sentence.strip(), score, subject, kind_ok, items_ok, rare_ok,
                                  focus_ok, opens))
         return out
+
+    def cued(self, folded: str) -> bool:
+        """Whether a (folded) sentence says what a question of a common sort asks (为食 for 吃什么)."""
+        return any(cue.search(folded) for cue in self.cues)
 
     def _locates(self, sentence: str) -> bool:
         """Asked where: whether the sentence locates (位于, ……省); asked where someone is from, whether it says so."""

@@ -370,12 +370,12 @@ def restates(question: Question, text: str) -> bool:
     return len(_FILLER_CHARS.sub("", fold(beyond_words(question, text)))) <= RESTATED_CHARS
 
 
-def fills_slot(question: Question, text: str) -> bool:
-    """Whether text says the question's own words around something in place of its question word (参加了谁的专辑:
-    参加了滨田省吾的专辑; 由谁创作: 由七海鸣创作), the answer standing where the question asks: a name, or for a
-    number, date or place something of that kind (多在沿岸地区出没 is no time)."""
+def fills_slot(question: Question, folded: str) -> bool:
+    """Whether (folded) text says the question's own words around something in place of its question word (参加了谁
+    的专辑: 参加了滨田省吾的专辑; 由谁创作: 由七海鸣创作), the answer standing where the question asks: a name, or for
+    a number, date or place something of that kind (多在沿岸地区出没 is no time)."""
     slot = _slot(question.text)
-    match = slot.search(fold(text)) if slot is not None else None
+    match = slot.search(folded) if slot is not None else None
     if match is None:
         return False
     return question.kind in (None, "person") or holds_kind(question, match.group(1))
