@@ -12,7 +12,7 @@ from index.chunk import split_sentences
 from index.dates import int_date
 from index.lexical import LexicalIndex
 from index.tokenize import dictionary_tag
-from qa.answer.names import EDGE_CHARS, Siblings, another_place, namelike, unglued
+from qa.answer.names import EDGE_CHARS, Siblings, another_place, cities, namelike, unglued
 from qa.answer.question import (
     _ROLE,
     ASK_NOUNS,
@@ -184,11 +184,20 @@ class Gate:
             held += weight * self._held(term, folded)
         return held / (total or 1.0)
 
-    def _places_found(self, whole: str, raw: str) -> bool:
+    def _places_found(self, whole: str, title: str, raw: str) -> bool:
         """Every place the question names is in the passage; the paper's own city may be called 我市, 香港地区
         香港 and 浙江省 浙江."""
-        return all(place in whole or place in self.home and bool(HOME.search(raw))
+        return all(place in whole or place in self.home and self._home_said(title, raw)
                    or any(stem in whole for stem in _place_stems(place)) for place in self.question.places)
+
+    def _home_said(self, title: str, raw: str) -> bool:
+        """The passage calls the paper's own city 我市 or 全市: not a report of another city's (厦门……全市星级酒店)
+        whose title or text before names that city and not the paper's."""
+        said = HOME.search(raw)
+        if not said:
+            return False
+        named = cities(title + "。" + raw[: said.start()])
+        return not named or bool(named & self.home)
 
     def _found_name(self, term: str, folded: str) -> bool:
         """A rare word is found whole, without the particle jieba glued to it (潘淑是), by half its pieces, or as the
@@ -236,7 +245,7 @@ class Gate:
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
         article = self.articles.get(str(passage.meta.get("article_id") or passage.chunk_id), whole)
-        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.text) \
+        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.meta.get("title") or "", passage.text) \
             and not self.siblings.of(passage.meta.get("title") or "", article) \
             and all(self._found_name(name, article) for name in self.question.people) \
             and all(name in article for name in self.latin)

@@ -20,6 +20,7 @@ PLAIN_TAGS = frozenset(["l", "t", "f", "z", "v", "vn", "vd", "a", "ad", "an", "d
 PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
              "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
              "广西", "西藏", "宁夏", "新疆", "香港", "澳门")  # a figure of one is no answer for another
+LOCAL_SUFFIXES = frozenset("港镇乡村路街桥湾")  # 独山港 is a town, not the county 独山
 NOT_NAMING = ("v", "m", "f", "q", "p", "c", "u", "d", "r")  # jieba's tags for verbs, counts, places-of, particles …
 
 
@@ -76,6 +77,22 @@ def another_place(question: Question, folded: str) -> bool:
         return False
     said = _provinces(folded)
     return bool(said) and not asked_provinces & said
+
+
+@lru_cache(maxsize=1024)
+def cities(text: str) -> frozenset[str]:
+    """The cities and counties text names, as the dictionary knows them (厦门 as 厦门市, 海盐 as 海盐县; not a region
+    such as 长三角, nor 独山 in the town 独山港)."""
+    import jieba.posseg
+
+    found, end = set(), 0
+    for word, flag in jieba.posseg.lcut(text):
+        end += len(word)
+        name = word.rstrip("市县")
+        if flag == "ns" and len(name) >= 2 and text[end : end + 1] not in LOCAL_SUFFIXES \
+                and any(dictionary_tag(name + rank) == "ns" for rank in "市县"):
+            found.add(fold(name))
+    return frozenset(found)
 
 
 @lru_cache(maxsize=1024)
