@@ -226,7 +226,6 @@ class Gate:
         sentences = [t for text in texts for t in re.split(r"[。！？；]", text)]
         self.sharp = self.sharpened(sentences)
         self.char_weights = {ch: 1.0 / (1.0 + math.log1p(sum(1 for s in sentences if ch in s))) for ch in self.chars}
-        # the people named are looked for in every retrieved part of a passage's article, not its chunk alone
         self.articles = {}
         for passage in passages:
             key = str(passage.meta.get("article_id") or passage.chunk_id)
@@ -245,7 +244,8 @@ class Gate:
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
         article = self.articles.get(str(passage.meta.get("article_id") or passage.chunk_id), whole)
-        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(whole, passage.meta.get("title") or "", passage.text) \
+        # the places and people named are looked for in every retrieved part of the article, not its chunk alone
+        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(article, passage.meta.get("title") or "", passage.text) \
             and not self.siblings.of(passage.meta.get("title") or "", article) \
             and all(self._found_name(name, article) for name in self.question.people) \
             and all(name in article for name in self.latin)

@@ -74,7 +74,7 @@ _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES
 
 TOWN = re.compile(r"(?:镇|乡|街道)$")  # a town the question names: a sentence naming another town is not about it
 _TOWN_SUFFIX = re.compile(r"镇|乡|街道")
-_NO_TOWN = set("全我本该各城乡小古集重市村每一两的")  # 全镇, 城乡镇: no town's name
+_NO_TOWN = set("全我本该各城乡小古集重市村每一两的哪个么")  # 全镇, 城乡镇, 哪个街道: no town's name
 _JOINED = re.compile(r"[和与及的]")  # 江文也和郭芝苑: two names jieba took for one place
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县镇乡村]$")
 _GENERIC_PLACES = frozenset(["城市", "全市", "我市", "本市", "全县", "全镇", "全省", "全国", "国内", "国外", "海外", "地区",
