@@ -19,6 +19,7 @@ from qa.answer.question import (
     CRISP_KINDS,
     DAY,
     MEASURES,
+    UNDONE,
     YEAR,
     Question,
     asks_clock_or_year,
@@ -269,7 +270,8 @@ class Gate:
             found_kind = holds_kind(self.question, self._unroled(sentence))
             slot = fills_slot(self.question, folded[i])
             kind_ok = (found_kind or slot) and not forecast_only(self.question, sentence) \
-                or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question))
+                or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question)
+                    and not UNDONE.search(sentence))
             items_ok = all(self._item_found(item, folded[i], window, whole, passage) for item in self.question.items) \
                 and all(name in before or name in opening for name in self.question.names) \
                 and not another_place(self.question, folded[i]) and not says_nothing(self.question, sentence)

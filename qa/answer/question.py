@@ -122,6 +122,11 @@ _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title i
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|第[一二两三四五六七八九十百千]+|半数|过半|翻番")
 BYLINE = re.compile(r"[（(]\s*(?:记者|通讯员|实习生|见习记者|特约记者)[^）)]{0,30}[）)]|(?:本报)?记者\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*(?:报道|摄)")
+# a cause said to be unknown (尚未查询到……的具体原因, 原因不明) gives none
+_NO_CAUSE = re.compile(r"(?:尚未|暂未|还未|没有|并未|未能|未)(?:查[询明清到]|公布|披露|透露|说明|找到|确定|查出)[^，。；]{0,12}"
+                       r"(?:原因|起因|死因|诱因|缘由)|(?:原因|起因|死因|诱因)(?:尚|仍|还|目前)?(?:不明|不清楚|未明|不详|未知|待查|有待|正在调查|仍在调查|尚在调查)")
+# what is yet to happen (不久将择期首飞, 尚未开通): a report's date is not its date
+UNDONE = re.compile(r"择期|择日|即将|尚未|还未|还没|未能|待定")
 FORECAST = re.compile(r"预计|预期|预测|有望|计划|目标|力争|将达|将超|将(?:上涨|下降|增长|增加|减少|突破|提高|回落)")
 _PREDICTS = re.compile(r"预计|预期|预测")  # ... and governs the clauses after it (预计，……同比涨幅为3.3%)
 _ORDINAL = re.compile(r"第\s*(?:\d+|[一二两三四五六七八九十百千]+)")
@@ -331,6 +336,8 @@ def _unit(text: str) -> re.Pattern[str] | None:
 def holds_kind(question: Question, text: str) -> bool:
     """Whether text holds the kind of fact the question asks for (a number with a fitting unit, a person …)."""
     kind = question.kind
+    if kind == "reason":
+        return not _NO_CAUSE.search(text)
     if kind == "number":
         if question.unit is None:
             text = text if _ORDINAL_ASKED.search(question.text) else _ORDINAL.sub("", text)  # 第7部 counts nothing
@@ -338,6 +345,8 @@ def holds_kind(question: Question, text: str) -> bool:
         unit = question.unit
         return any(unit.search(text, m.start(), m.end() + 3) for m in _COUNT.finditer(text) if m.group(0))
     if kind == "date":
+        if (undone := UNDONE.search(text)) and not _DATE.search(text, undone.end()):
+            return False  # 近日宣布……不久将择期首飞: the date is the announcement's
         if _YEAR_ASKED.search(question.text):  # 哪一年: a year, never 11号 alone
             return bool(_YEARLIKE.search(text))
         if _TIME_ASKED.search(question.text):  # 几点: a time of day, not the date alone
