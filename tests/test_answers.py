@@ -488,6 +488,9 @@ def test_folding_and_question_reading() -> None:
     who = read_question("十佳家庭的颁奖嘉宾是谁？")
     assert not holds_kind(who, "新丰报讯（记者李明）新丰镇近日评出十佳家庭。")  # the reporter is no answer to 谁
     assert holds_kind(who, "颁奖嘉宾是李明。")
+    sets = read_question("警方查获了几套设备？")  # a counter the question names (几套): 一个窝点 counts no sets
+    assert holds_kind(sets, "现场查获设备5套。") and not holds_kind(sets, "警方查获一个窝点。")
+    assert "鞋" in read_question("扣押了多少双鞋？").words  # not 双鞋, a word no report writes
     why = read_question("股权被冻结的原因是什么？")
     assert not holds_kind(why, "目前尚未查询到这两项冻结的具体原因。") and holds_kind(why, "因债务纠纷，股权被冻结。")
     many = read_question("今年粮食产量是多少？")

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index.splice import is_cjk
-from index.tokenize import cut, words
+from index.tokenize import cut, dictionary_frequency, words
 from qa.relevance import ASKING, question_words
 
 # Chinese numerals written before a measure word or after 第 become Arabic (第十六次 -> 第16次).
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
+COUNTERS = "套|双|份|枚|颗|棵|株|匹|盒|瓶|箱|栋|幢|宗|例|笔"  # ... asked for (几套), never read as a count alone (一份)
 MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万种类部本首场只头件张篇门架艘辆台吨亩代对辑级队集卷册章节段分"
 _CN_NUMBER = re.compile(rf"(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
 _FIRST = re.compile(rf"首(?=[{MEASURES}份例款])")  # 首家, 首份, 首度: the first (not 首都, 首先, 首相)
@@ -144,12 +145,13 @@ _PLACE = re.compile(r"[省市县区镇乡村街路道巷港湾园城馆楼厦场
                     r"中心|基地|开发区|社区|小区|广场|大道|地区|境内|附近|一带|东|西|南|北|于|上|里|内|《")
 _REASON = re.compile(r"因|由于|所以|为了|旨在|原因|导致|以便|使得|得益于|为此|目的|缘于|出于|针对|解决|问题|需要|需求|故|遭|鉴于|随着|以免|避免|于是|致使|以致|为由|闻名|之所以")
 _METHOD = re.compile(r"通过|采取|采用|实施|开展|推行|建立|设置|利用|推进|加强|组织|打造|创新|落实|完善|引导|借助|依托|用|以")
-_UNIT_AFTER = re.compile(rf"(?:几|多少)([{MEASURES}]|名|户|支|辆|台|吨|亩|米|公里|平方米|立方米|股)(?![口员数称单代级庭族籍气码])")
+_UNIT_AFTER = re.compile(rf"(?:几|多少)([{MEASURES}]|名|户|支|辆|台|吨|亩|米|公里|平方米|立方米|股|{COUNTERS})(?![口员数称单代级庭族籍气码])")
 LENGTHS = r"米|m|公里|公尺|公分|英[尺呎寸里]|尺|寸|里"
 # a unit the question names, and the units a report may answer it in (多少家 ← 28间; 多少人 ← 150万)
 _SAME_UNITS = {"家": "家|间|所|个", "间": "间|家|个", "所": "所|间|家|个", "人": "人|名|位|万|亿", "名": "名|人|位|万",
                "位": "位|名|人", "座": "座|个", "首": "首|篇", "篇": "篇|首", "度": "度|℃|°", "户": "户|家|万",
-               "米": LENGTHS, "公里": LENGTHS, "辆": "辆|台", "台": "台|辆|部", "部": "部|台"}
+               "米": LENGTHS, "公里": LENGTHS, "辆": "辆|台", "台": "台|辆|部", "部": "部|台",
+               "宗": "宗|起|例|件", "例": "例|起|宗|件", "栋": "栋|幢|座", "幢": "幢|栋|座"}
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:涨|跌)了?多少"), r"%|成|倍|百分点|元"),  # a price that rose or fell: by a share, or by money
     (re.compile(r"多高|高度"), LENGTHS + r"|层"), (re.compile(r"多长|长度|多远|距离"), LENGTHS + r"|小时|分钟|天|年"),
@@ -235,7 +237,7 @@ def read_question(text: str, context: str = "") -> Question:
     folded = fold(text)
     kind = next((name for name, pattern in _KINDS if pattern.search(text)), None)
     places, people, said = _names(text)
-    own = [w for w in question_words(text) if not ASKING.search(w) and w not in META_WORDS]
+    own = [_uncounted(w, text) for w in question_words(text) if not ASKING.search(w) and w not in META_WORDS]
     carried = [w for w in question_words(context) if w not in own and not ASKING.search(w) and w not in META_WORDS] \
         if context else []
     return Question(
@@ -245,6 +247,14 @@ def read_question(text: str, context: str = "") -> Question:
         asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
         names=[fold(n) for n in _QUOTED.findall(text) + _defined(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
+
+
+def _uncounted(word: str, text: str) -> str:
+    """A word without the measure jieba glued to it after the question word (双鞋 in 多少双鞋: 鞋)."""
+    if len(word) >= 2 and word[0] in MEASURES + COUNTERS and not dictionary_frequency(word) \
+            and re.search(r"(?:多少|几)" + re.escape(word), text):
+        return word[1:]
+    return word
 
 
 def pairs(text: str) -> set[str]:
