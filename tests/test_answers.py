@@ -15,7 +15,7 @@ from qa.answer.compose import absolute_dates, excerpt, strip_opener, tidy
 from qa.answer.extract import _adds
 from qa.answer.gate import OFFICE, Candidate, split_at_gaps
 from qa.answer.names import another_place, mend
-from qa.answer.question import fold, forecast_only, holds_kind, names_asked, read_question
+from qa.answer.question import fold, forecast_only, holds_kind, names_asked, names_instance, read_question
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
 from qa.services import build_services
@@ -347,6 +347,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰航空近日宣布，其首架货运无人机已完成各项地面测试，不久将择期首飞。
 
+## 新丰环保股权被冻结
+
+本报讯 近日，企业信用信息公示系统显示，新丰环保科技集团新增一则股权冻结信息，被执行人为新丰环保科技集团有限公司。新丰环保科技集团有限公司被冻结股权数额达2亿元，执行法院为嘉兴市中级人民法院。
+
 ## 厦门推进垃圾分类
 
 本报讯 厦门将健全垃圾分类回收体系，到2025年，全市生活垃圾回收利用率达到45%以上。
@@ -447,7 +451,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("新丰书画院在什么地方？", "老街12号"),  # asked where, an opening that locates nothing does not come first
     ("《江南好》的作者是谁？", "沈秋月"),  # not 《江南好》的作者在后记中说: the role asked names no one
     ("嘉善县宝塔街道暑期托管班今年招收了多少名学生？", "120名"),  # the place is said in another part of the article
-    ("平湖城市生活垃圾分类处理率是多少？", "92.04%"),  # our own city's report calls it 我市
+    ("平湖城市生活垃圾分类处理率是多少？", "92.04%"),
+    ("新丰环保科技集团被冻结2亿元股权，执行法院是哪家法院？", "嘉兴市中级人民法院"),  # names one, not the opening  # our own city's report calls it 我市
     ("厦门生活垃圾回收利用率要达到多少？", "45%"),
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
@@ -491,6 +496,9 @@ def test_folding_and_question_reading() -> None:
     sets = read_question("警方查获了几套设备？")  # a counter the question names (几套): 一个窝点 counts no sets
     assert holds_kind(sets, "现场查获设备5套。") and not holds_kind(sets, "警方查获一个窝点。")
     assert "鞋" in read_question("扣押了多少双鞋？").words  # not 双鞋, a word no report writes
+    court = read_question("执行法院是哪家法院？")  # asked which one: a sentence that names one ranks higher
+    assert court.which == "法院" and names_instance(court, "执行法院为嘉兴市中级人民法院。")
+    assert not names_instance(court, "被执行人为新丰环保科技集团有限公司。") and not names_instance(court, "该法院日前审理此案。")
     why = read_question("股权被冻结的原因是什么？")
     assert not holds_kind(why, "目前尚未查询到这两项冻结的具体原因。") and holds_kind(why, "因债务纠纷，股权被冻结。")
     many = read_question("今年粮食产量是多少？")

@@ -29,6 +29,7 @@ from qa.answer.question import (
     forecast_only,
     holds_kind,
     kind_hint,
+    names_instance,
     pairs,
     says_nothing,
 )
@@ -47,6 +48,7 @@ KIND_WEIGHT = 0.3
 LIST_WEIGHT = 0.6  # 有哪些 asks for a list: a sentence that lists is the likelier answer
 PRIOR_WEIGHT = 0.8
 ITEM_WEIGHT = 0.3
+INSTANCE_WEIGHT = 0.3  # asked which one (哪家法院): a sentence that names one (黄冈市中级人民法院)
 LEDE_WEIGHT = 0.5  # asked what or where: an article's opening sentence says what its subject is and where
 LEDE_KINDS = (None, "place")
 IDENTITY = frozenset(["职业", "身份", "职务", "名称", "籍贯", "地方"])  # what the opening says of its subject
@@ -286,6 +288,9 @@ class Gate:
                 near += CUE_WEIGHT
             if slot:
                 near += SLOT_WEIGHT
+            instance = bool(self.question.which) and names_instance(self.question, sentence)
+            if instance:
+                near += INSTANCE_WEIGHT
             if self.question.kind == "number" and self._counted_after_focus(folded[i]):
                 near += COUNT_WEIGHT
             # an article's opening says what its subject is (asked where, only an opening that locates it)

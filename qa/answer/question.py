@@ -67,6 +67,8 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
 # 什么时期, 哪个党派: the noun after the question word names what the answer is, and answers often share a character
 # with it (镰仓时代后期, 民主党, 蒙古族)
 _WHICH = re.compile(r"^(?:什么|哪|哪[一个些种部家场所条座项类支届本首篇门间款位]|何)$")
+_WHICH_ONE = re.compile(r"哪一?[个家所座艘条部幅支只款项间本张首届队栋台辆枚](?!些)([\u4e00-\u9fff]{1,6})")
+_DETERMINERS = set("该这那此某一本其每各哪个所家座位条两几多些之的")
 _NOT_ASKED = set("的是了在和与及有为么个一呢吗样事人物东西")
 FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"  # characters that say nothing new
 _FILLER_CHARS = re.compile(r"[^\u4e00-\u9fff0-9a-z]|[" + FILLER + "]")
@@ -215,6 +217,7 @@ class Question:
     people: list[str] = field(default_factory=list)  # people it names (周军波): the passage must name them too
     asked: frozenset[str] = frozenset()  # the characters of the noun after 什么/哪个 (党派 in 哪个党派)
     trait: re.Pattern[str] | None = None  # asked a colour: how its answer reads (褐色)
+    which: str = ""  # asked which one (哪家法院): the noun whose instance answers (黄冈市中级人民法院)
 
     @property
     def several(self) -> bool:
@@ -245,6 +248,7 @@ def read_question(text: str, context: str = "") -> Question:
         words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)) - said,
         places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None),
         asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
+        which=_which(text) if kind is None else "",
         names=[fold(n) for n in _QUOTED.findall(text) + _defined(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
@@ -321,6 +325,25 @@ def _asked(text: str) -> str:
         if _WHICH.match(piece) and chinese(noun := pieces[i + 1]) and noun not in _NOT_ASKED:
             return noun
     return ""
+
+
+def _which(text: str) -> str:
+    """The noun after 哪家/哪个/哪座 (法院 in 哪家法院, 山 in 哪座山上)."""
+    match = _WHICH_ONE.search(text)
+    noun = cut(match.group(1))[0].rstrip("上里中内") if match else ""
+    return noun if chinese(noun) and noun not in _NOT_ASKED else ""
+
+
+def names_instance(question: Question, text: str) -> bool:
+    """Whether text names one of what the question asks which of (江汉分局 for 哪个公安分局, 凤鸣山 for 哪座山; not
+    该法院, 一所学校 or the question's own 摄影作品)."""
+    noun, asked = question.which, fold(question.text)
+    tail = noun if noun in text else noun[-2:] if len(noun) > 2 else ""
+    for match in re.finditer(re.escape(tail), text) if tail else ():
+        before = text[max(0, match.start() - 2) : match.start()]
+        if len(before) == 2 and chinese(before) and fold(before) not in asked and not set(before) & _DETERMINERS:
+            return True
+    return False
 
 
 def _defined(text: str) -> list[str]:
