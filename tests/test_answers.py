@@ -489,7 +489,8 @@ def test_folding_and_question_reading() -> None:
     asked = read_question("市十六届政府第十七次常务会议是谁主持的？")
     assert asked.kind == "person" and "第17次" in asked.items
     assert read_question("有几支队伍参赛？").unit is not None
-    assert read_question("消防大队组织哪个街道开展了培训？").places == []  # 哪个街道 asks a town, names none
+    assert read_question("消防大队组织哪个街道开展了培训？").places == []
+    assert read_question("阿尔及利亚野火的过火面积有多大？").places == ["阿尔及利亚"]  # 及 in a name joins no two places  # 哪个街道 asks a town, names none
     who = read_question("十佳家庭的颁奖嘉宾是谁？")
     assert not holds_kind(who, "新丰报讯（记者李明）新丰镇近日评出十佳家庭。")  # the reporter is no answer to 谁
     assert holds_kind(who, "颁奖嘉宾是李明。")

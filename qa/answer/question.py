@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index.splice import is_cjk
-from index.tokenize import cut, dictionary_frequency, words
+from index.tokenize import cut, dictionary_frequency, dictionary_tag, words
 from qa.relevance import ASKING, question_words
 
 # Chinese numerals written before a measure word or after 第 become Arabic (第十六次 -> 第16次).
@@ -295,7 +295,8 @@ def _names(text: str) -> tuple[list[str], list[str], set[str]]:
             said.add(word.lower())
         if len(word) < 2 or word in ASK_NOUNS:  # 籍贯 and 长度 name the kind asked (the dictionary tags them names)
             continue
-        if word not in _GENERIC_PLACES and not _JOINED.search(word) and (piece.flag == "ns" or _PLACE_NAME.match(word)):
+        joined = _JOINED.search(word) and dictionary_tag(word) != "ns"  # not 阿尔及利亚, a place the dictionary knows
+        if word not in _GENERIC_PLACES and not joined and (piece.flag == "ns" or _PLACE_NAME.match(word)):
             places.append(fold(word))
         elif piece.flag in ("nr", "nrfg", "nrt"):
             people.append(fold(word))
