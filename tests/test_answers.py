@@ -714,6 +714,13 @@ def test_openers_and_relative_dates() -> None:
     assert absolute_dates("今年以来，上月完成", 20230407) == "今年（2023年）以来，上月（2023年3月）完成"
     assert absolute_dates("昨天下午", None) == "昨天下午"
     assert strip_opener("新京报讯（记者张璐）委员会公布获奖名单。") == "委员会公布获奖名单。"
+    # a web page's furniture: an outlet's dateline, a byline line, a photo's credit, a date line
+    assert strip_opener("红网时刻益阳8月7日讯（通讯员 彭赛）8月5日，师生走进社区。") == "8月5日，师生走进社区。"
+    assert strip_opener("长安街知事微信公众号 | 记者 周经纬7月26日上午，应急管理局发布声明。") == "7月26日上午，应急管理局发布声明。"
+    assert strip_opener("周忠  摄今年7月，公园开展摄影作品征集活动。") == "今年7月，公园开展摄影作品征集活动。"
+    assert strip_opener("图为嫌疑人被抓（通讯员供图）7月21日，派出所接到报警。") == "7月21日，派出所接到报警。"
+    assert strip_opener("2023/08/18 ，正文：法院公开审理此案。") == "法院公开审理此案。"
+    assert strip_opener("移动通讯公司发布新品。") == "移动通讯公司发布新品。" and strip_opener("王强摄影多年。") == "王强摄影多年。"
     assert tidy("来源：人民网－国际频道 原创稿当地民众参加仪式。") == "当地民众参加仪式。"
     assert tidy("发售时间提前至10月5日https://t.cn/abc") == "发售时间提前至10月5日"
     assert tidy("来源于民间的说法。") == "来源于民间的说法。"
