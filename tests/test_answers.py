@@ -481,6 +481,7 @@ def test_folding_and_question_reading() -> None:
     assert fold("首份禁令") == fold("第一份禁令") and fold("首都") == "首都"
     assert fold("视频只保存18天") == fold("视频只保留18天") and fold("正线全程342公里") == fold("正线全长342公里")
     assert fold("全线175公里") == fold("全长175公里") and fold("市场占有率") == fold("市占率")
+    assert fold("首例配额交易案件") == fold("第一起配额交易案件") and fold("首例患者") != fold("第一起患者")
     assert fold("拜为尚书左仆射") == fold("封为尚书左仆射") and fold("于2007年开始筹备") == fold("于2007年开始准备")
     assert fold("他投身人民运动") == fold("他投入人民运动") and fold("易名为海趣坊") == fold("改名为海趣坊")
     assert "金额" not in read_question("漠河机场的投资金额是多少？").focus  # the kind asked, said as 总投资2.38亿元

@@ -69,6 +69,7 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
 _WHICH = re.compile(r"^(?:什么|哪|哪[一个些种部家场所条座项类支届本首篇门间款位]|何)$")
 _WHICH_ONE = re.compile(r"哪一?[个家所座艘条部幅支只款项间本张首届队栋台辆枚](?!些)([\u4e00-\u9fff]{1,6})")
 _DETERMINERS = set("该这那此某一本其每各哪个所家座位条两几多些之的")
+_CASE_ORDINAL = re.compile(r"(第\d+)[例宗](?=[\u4e00-\u9fff]{0,8}(?:案|纠纷|事故|事件|诉讼))")
 _NOT_ASKED = set("的是了在和与及有为么个一呢吗样事人物东西")
 FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"  # characters that say nothing new
 _FILLER_CHARS = re.compile(r"[^\u4e00-\u9fff0-9a-z]|[" + FILLER + "]")
@@ -173,6 +174,7 @@ def fold(text: str) -> str:
     text = _CN_NUMBER.sub(_arabic, text)
     for variant, canonical in VARIANTS:
         text = text.replace(variant, canonical)
+    text = _CASE_ORDINAL.sub(r"\1起", text)  # 首例, 第一起 and 第一宗 案件 are one
     return re.sub(r"\s+", "", text)
 
 
