@@ -34,6 +34,10 @@ MEETING = """2023年4月7日◆星期五
 
 本报讯 昨天上午，市长周军波主持召开市十六届政府第十六次常务会议。副市长戴建忠出席会议。会议审议了独山新材料产业园污水处理费调价方案。
 
+## 面包车超员案宣判
+
+本报讯 新丰法院日前判决被告人刘某犯危险驾驶罪，判处拘役2个月，并处罚金6000元。
+
 ## 新丰自来水厂扩建
 
 本报讯 新丰自来水厂扩建工程总投资1.5亿元，建成后日供水能力将提高一倍。
@@ -50,6 +54,10 @@ EARLIER = """2022年6月28日◆星期二
 ## 市政府召开第五次常务会议
 
 本报讯 昨天，市长周军波主持召开市十六届政府第五次常务会议。副市长戴建忠出席会议。会议研究了城际铁路建设。
+
+## 面包车超员司机被判刑
+
+本报讯 核载6人的面包车挤下20人，新丰法院判决司机刘某犯危险驾驶罪，并处罚金6千元。
 
 ## 光伏产业园项目开工
 
@@ -458,6 +466,12 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
     assert answer.found and expected in _first(answer.text)
+
+
+def test_a_second_report_giving_the_same_figure_is_not_quoted(answerer: Answerer) -> None:
+    answer, _ = answerer.answer("新丰法院判处面包车司机刘某多少罚金？")  # 6千元 is 6000元; its 6人 and 20人 answer nothing
+    assert answer.found and "罚金6" in answer.text and "[2]" not in answer.text
+    assert fold("罚金6千元") == fold("罚金6000元") and fold("第十六次") == "第16次"
 
 
 def test_a_particle_jieba_glued_to_a_name_is_read_off(answerer: Answerer) -> None:

@@ -181,7 +181,16 @@ def _tells_again(plan: Plan, text: str, other: str) -> bool:
     figures, given = set(_FIGURE.findall(fold(text))), set(_FIGURE.findall(fold(other)))
     if _repeats(text, other) and figures <= given:
         return True
+    if plan.question.kind == "number" and plan.question.unit is not None:  # the figures in the unit asked (罚金6000元)
+        figures, given = _in_unit(plan, fold(text)), _in_unit(plan, fold(other))
     return plan.question.kind in ("number", "date") and bool(figures) and figures <= given
+
+
+def _in_unit(plan: Plan, folded: str) -> set[str]:
+    """The figures of (folded) text given in the unit the question asks for (6000元, not 20人 beside it)."""
+    unit = plan.question.unit
+    assert unit is not None
+    return {m.group(0) for m in _FIGURE.finditer(folded) if unit.search(folded, m.end() - 1, m.end() + 3)}
 
 
 def _repeats(text: str, other: str) -> bool:

@@ -187,11 +187,11 @@ class Gate:
             held += weight * self._held(term, folded)
         return held / (total or 1.0)
 
-    def _places_found(self, whole: str, title: str, raw: str) -> bool:
-        """Every place the question names is in the passage; the paper's own city may be called 我市, 香港地区
-        香港 and 浙江省 浙江."""
-        return all(place in whole or place in self.home and self._home_said(title, raw)
-                   or any(stem in whole for stem in _place_stems(place)) for place in self.question.places)
+    def _places_found(self, article: str, title: str, raw: str) -> bool:
+        """Every place the question names is in the (folded) article; the paper's own city may be called 我市,
+        香港地区 香港 and 浙江省 浙江."""
+        return all(place in article or place in self.home and self._home_said(title, raw)
+                   or any(stem in article for stem in _place_stems(place)) for place in self.question.places)
 
     def _home_said(self, title: str, raw: str) -> bool:
         """The passage calls the paper's own city 我市 or 全市: not a report of another city's (厦门……全市星级酒店)

@@ -13,9 +13,10 @@ from qa.relevance import ASKING, question_words
 # Chinese numerals written before a measure word or after 第 become Arabic (第十六次 -> 第16次).
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-COUNTERS = "套|双|份|枚|颗|棵|株|匹|盒|瓶|箱|栋|幢|宗|例|笔"  # ... asked for (几套), never read as a count alone (一份)
+# counters a question may ask in (几套, 多少双): the figure must carry one, though alone (一份) one is no count
+COUNTERS = "套|双|份|枚|颗|棵|株|匹|盒|瓶|箱|栋|幢|宗|例|笔"
 MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万种类部本首场只头件张篇门架艘辆台吨亩代对辑级队集卷册章节段分"
-_CN_NUMBER = re.compile(rf"(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
+_CN_NUMBER = re.compile(rf"(?<![\d.])(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
 _FIRST = re.compile(rf"首(?=[{MEASURES}份例款])")  # 首家, 首份, 首度: the first (not 首都, 首先, 首相)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
@@ -69,6 +70,7 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
 _WHICH = re.compile(r"^(?:什么|哪|哪[一个些种部家场所条座项类支届本首篇门间款位]|何)$")
 _WHICH_ONE = re.compile(r"哪一?[个家所座艘条部幅支只款项间本张首届队栋台辆枚](?!些)([\u4e00-\u9fff]{1,6})")
 _DETERMINERS = set("该这那此某一本其每各哪个所家座位条两几多些之的")
+_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})千")
 _CASE_ORDINAL = re.compile(r"(第\d+)[例宗](?=[\u4e00-\u9fff]{0,8}(?:案|纠纷|事故|事件|诉讼))")
 _NOT_ASKED = set("的是了在和与及有为么个一呢吗样事人物东西")
 FILLER = "的是了在和与及有为么个一呢吗因此所以故而也则就都被把将于目前"  # characters that say nothing new
@@ -162,7 +164,7 @@ _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
     (re.compile(r"体长|身长|全长|总长|身高|体高|海拔"), LENGTHS), (re.compile(r"体重|重量|多重"), r"克|斤|吨|磅"),
     (re.compile(r"面积"), r"平方|亩|公顷|㎡|m2|m²"),
-    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|费用|价|多少钱|薪|工资|奖金|罚款|赔偿|报酬|成本|利润|销售额|营业额"),
+    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|费用|价|多少钱|薪|工资|奖金|罚款|罚金|悬赏|彩礼|赔偿|报酬|成本|利润|销售额|营业额"),
      r"元|亿|万|英镑"),  # money, never 103亩
 )
 
@@ -172,6 +174,7 @@ def fold(text: str) -> str:
     text = text.lower().translate(_FULLWIDTH)
     text = _FIRST.sub("第1", text)
     text = _CN_NUMBER.sub(_arabic, text)
+    text = _THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000), text)  # 6千元 is 6000元
     for variant, canonical in VARIANTS:
         text = text.replace(variant, canonical)
     text = _CASE_ORDINAL.sub(r"\1起", text)  # 首例, 第一起 and 第一宗 案件 are one
