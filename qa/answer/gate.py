@@ -243,13 +243,14 @@ class Gate:
 
     def _sentences(self, rank: int, passage: Passage, prior: float) -> list[Candidate]:
         spans = sentence_spans(passage.text)
-        title = fold(passage.meta.get("title") or "")
+        headline = passage.meta.get("title") or ""
+        title = fold(headline)
         folded = [fold(passage.text[a:b]) for a, b in spans]
         whole = title + "".join(folded)
         article = self.articles.get(str(passage.meta.get("article_id") or passage.chunk_id), whole)
         # the places and people named are looked for in every retrieved part of the article, not its chunk alone
-        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(article, passage.meta.get("title") or "", passage.text) \
-            and not self.siblings.of(passage.meta.get("title") or "", article) \
+        rare_ok = all(self._found_name(t, whole) for t in self.rare) and self._places_found(article, headline, passage.text) \
+            and not self.siblings.of(headline, article) \
             and all(self._found_name(name, article) for name in self.question.people) \
             and all(name in article for name in self.latin)
         titled = self.coverage(title) if title else 0.0
