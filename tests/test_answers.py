@@ -15,7 +15,7 @@ from qa.answer.compose import absolute_dates, excerpt, strip_opener, tidy
 from qa.answer.extract import _adds
 from qa.answer.gate import OFFICE, Candidate, split_at_gaps
 from qa.answer.names import another_place, mend
-from qa.answer.question import fold, forecast_only, holds_kind, names_asked, names_instance, read_question
+from qa.answer.question import fold, forecast_only, holds_kind, names_asked, names_instance, read_question, towns
 from qa.cli import main
 from qa.evaluate import evaluate, first_sentence, load_questions
 from qa.services import build_services
@@ -359,6 +359,26 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 近日，企业信用信息公示系统显示，新丰环保科技集团新增一则股权冻结信息，被执行人为新丰环保科技集团有限公司。新丰环保科技集团有限公司被冻结股权数额达2亿元，执行法院为嘉兴市中级人民法院。
 
+## 新丰创投追加投资
+
+本报讯 新丰创投宣布，将向新丰智能科技公司追加投资1亿元，用于新一代工业机器人的研发。
+
+## 荷花摄影作品征集揭晓
+
+本报讯 新丰湿地公园荷花摄影作品征集活动共收到作品300余幅，其中《晨曦》获二等奖，《归舟》获三等奖。
+
+## 新丰交警整治货车违法
+
+本报讯 整治行动中，新丰交警大队全面充实一线执勤力量，对大货车超限超载超速、抛洒滴漏等交通违法行为进行查处。截至8月12日，共教育司机78人。
+
+## 新丰镇卫生资源
+
+本报讯 新丰镇每十万人拥有执业医师235人，每千人拥有医院床位6张。
+
+## 新丰书画联展开幕
+
+本报讯 8月5日，新丰书画联展在新丰图书馆开幕，展出书画作品52幅。
+
 ## 厦门推进垃圾分类
 
 本报讯 厦门将健全垃圾分类回收体系，到2025年，全市生活垃圾回收利用率达到45%以上。
@@ -420,6 +440,11 @@ def _first(text: str) -> str:
     "新丰枇杷的果实有什么药用价值？",  # what is asked may be reworded, the subject's name may not
     "平湖生活垃圾回收利用率要达到多少？",
     "新丰航空的货运无人机是哪一天首飞的？",  # 近日 dates the announcement: the flight is yet to come (择期)  # 全市 in a report titled with another city is that city, not ours
+    "新丰创投对新丰智能科技公司的首笔投资金额是多少？",  # 首笔 is an item: 追加投资 is another sum
+    "新丰湿地公园荷花摄影作品征集中获得一等奖的是哪幅作品？",  # a prize's neighbour (二等奖)
+    "新丰交警货车整治中查处了多少起超速违法？",  # 多少起 needs a count of cases: 一线 counts nothing
+    "新丰镇的出生率是每十万人多少人？",  # 每十万人 is the rate's base: 出生率 is what is counted
+    "新丰书画联展展期持续到哪一天？",  # 持续 is everywhere: 展期 is what is dated, and the report gives no end
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -462,6 +487,10 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("平湖城市生活垃圾分类处理率是多少？", "92.04%"),
     ("新丰环保科技集团被冻结2亿元股权，执行法院是哪家法院？", "嘉兴市中级人民法院"),  # names one, not the opening  # our own city's report calls it 我市
     ("厦门生活垃圾回收利用率要达到多少？", "45%"),
+    ("新丰创投对新丰智能科技公司追加投资了多少？", "1亿元"),
+    ("新丰湿地公园荷花摄影作品征集中获得二等奖的是哪幅作品？", "《晨曦》"),
+    ("新丰镇每十万人拥有多少名执业医师？", "235人"),
+    ("宝塔街道暑期托管班持续到哪一天？", "8月25日"),
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
@@ -472,6 +501,14 @@ def test_a_second_report_giving_the_same_figure_is_not_quoted(answerer: Answerer
     answer, _ = answerer.answer("新丰法院判处面包车司机刘某多少罚金？")  # 6千元 is 6000元; its 6人 and 20人 answer nothing
     assert answer.found and "罚金6" in answer.text and "[2]" not in answer.text
     assert fold("罚金6千元") == fold("罚金6000元") and fold("第十六次") == "第16次"
+
+
+def test_what_is_counted_or_dated_passes_over_a_common_word_and_a_rate_base() -> None:
+    assert read_question("新丰书画联展展期持续到哪一天？").beyond == {"持续": "展期"}  # 持续, said everywhere, gives way
+    assert read_question("美国2022年的自杀率是每十万人多少人？").focus == {"自杀"}  # not 十万人
+    assert read_question("新丰创投的首笔投资金额是多少？").items == ["第1笔"]  # 首笔 is the first, as 首家 is
+    assert "一等奖" in read_question("获得一等奖的是哪幅作品？").items
+    assert towns(fold("全部费用由街道承担")) == [] and towns("新埭镇") == ["新埭镇"]
 
 
 def test_a_particle_jieba_glued_to_a_name_is_read_off(answerer: Answerer) -> None:

@@ -143,7 +143,11 @@ class Gate:
         # a word found all over the archive (the city's own name) does not tell what is asked
         # places are checked on their own (the paper's city may be called 我市)
         # (a word jieba made up with a particle, 王是 or 瞳于, is looked for without it)
-        focus = {fold(unglued(w)) for w in question.focus if lexical.idf(w) >= COMMON_IDF * ceiling}
+        # (asked a number or date, when the nearest word is common the next one beyond it on its side is what is
+        # counted or dated: 展期 for 持续)
+        telling = [w if lexical.idf(w) >= COMMON_IDF * ceiling or not question.needs_focus else question.beyond.get(w, "")
+                   for w in question.focus]
+        focus = {fold(unglued(w)) for w in telling if w and lexical.idf(w) >= COMMON_IDF * ceiling}
         self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
         self.sharp = self.terms
         # (a list, or a trait the question names, 特征 or 颜色, is seldom in the opening)

@@ -14,10 +14,10 @@ from qa.relevance import ASKING, question_words
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 # counters a question may ask in (几套, 多少双): the figure must carry one, though alone (一份) one is no count
-COUNTERS = "套|双|份|枚|颗|棵|株|匹|盒|瓶|箱|栋|幢|宗|例|笔"
+COUNTERS = "套|双|份|枚|颗|棵|株|匹|盒|瓶|箱|栋|幢|宗|例|笔|起"
 MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮季度号线层岁元亿万种类部本首场只头件张篇门架艘辆台吨亩代对辑级队集卷册章节段分"
 _CN_NUMBER = re.compile(rf"(?<![\d.])(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
-_FIRST = re.compile(rf"首(?=[{MEASURES}份例款])")  # 首家, 首份, 首度: the first (not 首都, 首先, 首相)
+_FIRST = re.compile(rf"首(?=[{MEASURES}{COUNTERS.replace('|', '')}款])")  # 首家, 首份, 首度: the first (not 首都, 首先, 首相)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
 # Variants common in Chinese news, folded to one spelling on both sides before matching.
@@ -81,6 +81,7 @@ _COUNTED = re.compile(rf"^[\d一二两三四五六七八九十百千]+[{MEASURES
 TOWN = re.compile(r"(?:镇|乡|街道)$")  # a town the question names: a sentence naming another town is not about it
 _TOWN_SUFFIX = re.compile(r"镇|乡|街道")
 _NO_TOWN = set("全我本该各城乡小古集重市村每一两的哪个么")  # 全镇, 城乡镇, 哪个街道: no town's name
+_BEFORE_NO_TOWN = set("由在到从与等向对为被将把给")  # 费用由街道承担: a word, not a town's name, before 街道
 _JOINED = re.compile(r"[和与及的]")  # 江文也和郭芝苑: two names jieba took for one place
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县镇乡村]$")
 _GENERIC_PLACES = frozenset(["城市", "全市", "我市", "本市", "全县", "全镇", "全省", "全国", "国内", "国外", "海外", "地区",
@@ -107,7 +108,8 @@ _LISTS = re.compile(r"[^、，,]+、[^、，,]+、|包括|分别|[：:]\s*\S+[�
 _LISTING = re.compile(r"都有谁|都有哪些|有哪些|哪些|哪几|分别|(?<!第)几次|多少次|都是谁|都有什么")
 _ITEM = re.compile(r"第\d+[\u4e00-\u9fff]|\d+(?:期|号线|号(?![\d线])|届|季度)|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年(?!\d{1,2}月)|"
                    r"\d{1,2}月\d{1,2}日|(?<![a-z])[a-z]{2,}\d+[a-z]?(?![a-z\d])|"  # ... and a model: Model 3, iPhone15
-                   r"(?<![\d.])\d+(?:米|公里|千米|公斤|千克|英寸|周年|人制)")  # ... or an event: 200米
+                   r"(?<![\d.])\d+(?:米|公里|千米|公斤|千克|英寸|周年|人制)|"  # ... or an event: 200米
+                   r"(?<![\d一二三特])(?:[1-3一二三特]等|金|银|铜)奖")  # ... or a prize: 一等奖
 _YEAR_ASKED = re.compile(r"哪一?年|几几年|什么年份|哪个年份|年份是")
 _YEARLIKE = re.compile(r"\d{1,4}\s*年|[〇零一二三四五六七八九十百]{1,4}年|[今去前明同次当元末初]年|年代|世纪|年间|\d{4}")
 # a colour asked for, and how an answer says one (褐色, 淡绿色)
@@ -156,7 +158,7 @@ LENGTHS = r"米|m|公里|公尺|公分|英[尺呎寸里]|尺|寸|里"
 _SAME_UNITS = {"家": "家|间|所|个", "间": "间|家|个", "所": "所|间|家|个", "人": "人|名|位|万|亿", "名": "名|人|位|万",
                "位": "位|名|人", "座": "座|个", "首": "首|篇", "篇": "篇|首", "度": "度|℃|°", "户": "户|家|万",
                "米": LENGTHS, "公里": LENGTHS, "辆": "辆|台", "台": "台|辆|部", "部": "部|台",
-               "宗": "宗|起|例|件", "例": "例|起|宗|件", "栋": "栋|幢|座", "幢": "幢|栋|座"}
+               "宗": "宗|起|例|件", "例": "例|起|宗|件", "起": "起|宗|例|件", "栋": "栋|幢|座", "幢": "幢|栋|座"}
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:涨|跌)了?多少"), r"%|成|倍|百分点|元"),  # a price that rose or fell: by a share, or by money
     (re.compile(r"多高|高度"), LENGTHS + r"|层"), (re.compile(r"多长|长度|多远|距离"), LENGTHS + r"|小时|分钟|天|年"),
@@ -214,6 +216,7 @@ class Question:
     items: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     focus: set[str] = field(default_factory=set)
+    beyond: dict[str, str] = field(default_factory=dict)  # each focus word's next telling word on its side
     unit: re.Pattern[str] | None = None
     plain: set[str] = field(default_factory=set)  # the nouns and names jieba cut itself (not 达产, 弄混)
     places: list[str] = field(default_factory=list)
@@ -250,7 +253,7 @@ def read_question(text: str, context: str = "") -> Question:
         if context else []
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
-        words=own, focus=_focus(text, own), unit=_unit(text), context=carried, plain=set(words(text)) - said,
+        words=own, focus=set(focus := _focus(text, own)), beyond=focus, unit=_unit(text), context=carried, plain=set(words(text)) - said,
         places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None),
         asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
         which=_which(text) if kind is None else "",
@@ -282,6 +285,7 @@ def towns(text: str) -> list[str]:
     for match in _TOWN_SUFFIX.finditer(text):
         name = text[max(0, match.start() - 2) : match.end()]
         if len(name) == 2 + len(match.group(0)) and chinese(name[:2]) and not set(name[:2]) & _NO_TOWN \
+                and name[1] not in _BEFORE_NO_TOWN \
                 and not _TOWN_SUFFIX.search(name[:2]):  # 罗店镇镇 (全镇 folded): no town 店镇
             found.append(name)
     return found
@@ -309,18 +313,22 @@ def _names(text: str) -> tuple[list[str], list[str], set[str]]:
     return places, people, said
 
 
-def _focus(text: str, own: list[str], reach: int = 3) -> set[str]:
-    """The nearest telling word on each side of the question word: what the answer must be said about."""
+def _focus(text: str, own: list[str], reach: int = 3) -> dict[str, str]:
+    """The nearest telling word on each side of the question word: what the answer must be said about. Each maps
+    to the next telling word beyond it on its side (展期 beyond 持续 in 展期持续到哪一天), said in its stead when
+    the archive says the nearest everywhere. A rate's base (每十万人) is passed over: it is no thing counted."""
     pieces = [p.lower() for p in cut(text)]
+    pieces = [p for i, p in enumerate(pieces) if p != "每" and (i == 0 or pieces[i - 1] != "每")]
     telling = {w for w in own if len(w) > 1 and w not in ASK_NOUNS and w not in _NOT_FOCUS and not _COUNTED.match(w)}
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for i, piece in enumerate(pieces):
         if not ASKING.search(piece):
             continue
         for step in (1, -1):
-            near = (pieces[j] for j in range(i + step, i + step * (reach + 1), step) if 0 <= j < len(pieces))
-            if word := next((w for w in near if w in telling), None):
-                found.add(word)
+            near = [pieces[j] for j in range(i + step, i + step * (reach + 2), step) if 0 <= j < len(pieces)]
+            said = [w for w in near if w in telling]
+            if said and said[0] in near[:reach]:
+                found[said[0]] = said[1] if len(said) > 1 else ""
     return found
 
 
