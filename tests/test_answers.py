@@ -379,6 +379,18 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 8月5日，新丰书画联展在新丰图书馆开幕，展出书画作品52幅。
 
+## 新丰镇一建筑工地夜间施工造成光污染被城管处罚
+
+本报讯 新丰镇一处建筑工地夜间施工造成光污染，城管执法部门对施工单位作出罚款人民币壹万元整的处罚。
+
+## 新丰镇土壤硒含量均值高于全省平均水平
+
+本报讯 新丰镇富硒资源丰富，土壤硒含量均值高达每千克1.33毫克。
+
+## 婚内炒股案宣判
+
+本报讯 法院认为，李某未经妻子同意，将卖房款用于炒股，结果亏损70余万元。
+
 ## 厦门推进垃圾分类
 
 本报讯 厦门将健全垃圾分类回收体系，到2025年，全市生活垃圾回收利用率达到45%以上。
@@ -445,6 +457,7 @@ def _first(text: str) -> str:
     "新丰交警货车整治中查处了多少起超速违法？",  # 多少起 needs a count of cases: 一线 counts nothing
     "新丰镇的出生率是每十万人多少人？",  # 每十万人 is the rate's base: 出生率 is what is counted
     "新丰书画联展展期持续到哪一天？",  # 持续 is everywhere: 展期 is what is dated, and the report gives no end
+    "李某拿卖房款炒股盈利了多少？",  # a verb is said in other words (亏损 for 亏了), never by another verb
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -491,6 +504,9 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("新丰湿地公园荷花摄影作品征集中获得二等奖的是哪幅作品？", "《晨曦》"),
     ("新丰镇每十万人拥有多少名执业医师？", "235人"),
     ("宝塔街道暑期托管班持续到哪一天？", "8月25日"),
+    ("新丰镇光污染工地被罚了多少钱？", "壹万元"),  # a sum in financial numerals
+    ("新丰镇土壤硒含量均值有多高？", "1.33毫克"),  # a content, not a height
+    ("李某拿卖房款炒股亏了多少？", "70余万元"),  # 亏损 says 亏了: its character right beside the figure
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
@@ -509,6 +525,7 @@ def test_what_is_counted_or_dated_passes_over_a_common_word_and_a_rate_base() ->
     assert read_question("新丰创投的首笔投资金额是多少？").items == ["第1笔"]  # 首笔 is the first, as 首家 is
     assert "一等奖" in read_question("获得一等奖的是哪幅作品？").items
     assert towns(fold("全部费用由街道承担")) == [] and towns("新埭镇") == ["新埭镇"]
+    assert fold("罚款壹万元整") == fold("罚款1万元整") and fold("队伍陆续") == "队伍陆续"  # 伍 and 陆 in words stay
 
 
 def test_a_particle_jieba_glued_to_a_name_is_read_off(answerer: Answerer) -> None:

@@ -18,6 +18,7 @@ from qa.answer.question import (
     ASK_NOUNS,
     CRISP_KINDS,
     DAY,
+    FILLER,
     MEASURES,
     UNDONE,
     YEAR,
@@ -86,6 +87,7 @@ ASK_NOUN_WEIGHT = 0.3  # 特点, 影响: the report states the thing, seldom the
 RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must be in the passage, at least in part
 COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
 PART_CREDIT = 0.8
+WORDED_NEAR = 6  # a verb's character this near the figure or date says the verb (亏损70余万元 for 亏了)
 FOCUS_HELD = 0.4  # a focus word counts as said when half its character pairs are (收盘 for 收盘价)
 # an abbreviation's characters stand at most this many apart in the name it shortens, a name at most this many
 # times as long (生物所 for 生物技术研究所)
@@ -124,6 +126,16 @@ class Candidate:
         return self.kind_ok and self.items_ok and self.focus_ok and self.rare_ok
 
 
+DATED = re.compile(r"\d+\s*[年月日号]")  # a date written out, not 近日 or 上午
+
+
+def _verb_at(text: str, i: int) -> bool:
+    """Whether the character at i stands in a verb, or alone (亏损, 愿 in 只愿赔偿; not 工 in 工业)."""
+    known = [tag for word in (text[max(0, i - 1) : i + 1], text[i : i + 2]) if len(word) == 2
+             and (tag := dictionary_tag(word))]
+    return all(tag.startswith("v") for tag in known)
+
+
 class Gate:
     """Scores the sentences of retrieved passages against a question and keeps those that answer it."""
 
@@ -149,6 +161,7 @@ class Gate:
                    for w in question.focus]
         focus = {fold(unglued(w)) for w in telling if w and lexical.idf(w) >= COMMON_IDF * ceiling}
         self.focus = {t for t in focus if len(t) >= 2} - set(question.places)
+        self.wording = {fold(w) for w in question.wording}
         self.sharp = self.terms
         # (a list, or a trait the question names, 特征 or 颜色, is seldom in the opening)
         self.lede = question.kind in LEDE_KINDS and not question.listing \
@@ -344,8 +357,25 @@ class Gate:
         if not (self.question.needs_focus and self.focus):
             return True
         asked = [t for t in self.focus if t not in title]
-        said = not asked or any(self._held(t, sentence) >= FOCUS_HELD or self._abridged(t, sentence) for t in asked)
-        return said and all(self._held(t, window) >= FOCUS_HELD or self._abridged(t, sentence) for t in self.focus)
+        said = not asked or any(self._said(t, sentence, sentence) for t in asked)
+        return said and all(self._said(t, window, sentence) for t in self.focus)
+
+    def _said(self, term: str, text: str, sentence: str) -> bool:
+        """Whether text says a focus word: whole or most of it, by a character beside the number, or, for a verb or
+        modifier, by its telling character right beside the fact asked (亏损70余万元 for 亏了, 愿赔偿5000元 for
+        愿意, 击碎发生在3月6日 for 打碎)."""
+        if self._held(term, text) >= FOCUS_HELD or self._abridged(term, sentence):
+            return True
+        if term not in self.wording:
+            return False
+        # (a figure comes after its verb, 亏损70余万元; one before it is counted by it, 20多名救援队员)
+        dated = self.question.kind == "date"
+        for ch in term:
+            for m in re.finditer(re.escape(ch), sentence) if ch not in FILLER else ():
+                near = sentence[max(0, m.start() - WORDED_NEAR) if dated else m.end() : m.end() + WORDED_NEAR]
+                if _verb_at(sentence, m.start()) and (DATED.search(near) if dated else holds_kind(self.question, near)):
+                    return True
+        return False
 
     def _abridged(self, term: str, sentence: str) -> bool:
         """Whether a two-character focus word of a 多少 question is said by one of its characters right beside the

@@ -19,6 +19,9 @@ MEASURES = "次届期家个号年月日名位批项条座所支人户天倍轮�
 _CN_NUMBER = re.compile(rf"(?<![\d.])(第?)([零〇一二两三四五六七八九十百千]+)(?=[{MEASURES}])|(第)([零〇一二两三四五六七八九十百千]+)")
 _FIRST = re.compile(rf"首(?=[{MEASURES}{COUNTERS.replace('|', '')}款])")  # 首家, 首份, 首度: the first (not 首都, 首先, 首相)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+# a sum in financial numerals (壹万元整, 伍佰元), never 队伍 or 陆地
+_CAPITALS = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟]+(?=[万亿元圆整])")
+_CAPITAL_DIGITS = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
 
 # Variants common in Chinese news, folded to one spelling on both sides before matching.
 VARIANTS: tuple[tuple[str, str], ...] = (
@@ -159,6 +162,7 @@ _SAME_UNITS = {"家": "家|间|所|个", "间": "间|家|个", "所": "所|间|�
                "位": "位|名|人", "座": "座|个", "首": "首|篇", "篇": "篇|首", "度": "度|℃|°", "户": "户|家|万",
                "米": LENGTHS, "公里": LENGTHS, "辆": "辆|台", "台": "台|辆|部", "部": "部|台",
                "宗": "宗|起|例|件", "例": "例|起|宗|件", "起": "起|宗|例|件", "栋": "栋|幢|座", "幢": "幢|栋|座"}
+_NOT_A_LENGTH = re.compile(r"含量|浓度|温度|气温|价|率|指数|分数|水平|收入|均值|湿度|频率")  # 硒含量有多高: no height
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:涨|跌)了?多少"), r"%|成|倍|百分点|元"),  # a price that rose or fell: by a share, or by money
     (re.compile(r"多高|高度"), LENGTHS + r"|层"), (re.compile(r"多长|长度|多远|距离"), LENGTHS + r"|小时|分钟|天|年"),
@@ -173,7 +177,7 @@ _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def fold(text: str) -> str:
     """Fold the spellings a question and a report may use for one thing (numerals, 首家, 亿元, 我市 …)."""
-    text = text.lower().translate(_FULLWIDTH)
+    text = _numerals(text.lower().translate(_FULLWIDTH))
     text = _FIRST.sub("第1", text)
     text = _CN_NUMBER.sub(_arabic, text)
     text = _THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000), text)  # 6千元 is 6000元
@@ -181,6 +185,11 @@ def fold(text: str) -> str:
         text = text.replace(variant, canonical)
     text = _CASE_ORDINAL.sub(r"\1起", text)  # 首例, 第一起 and 第一宗 案件 are one
     return re.sub(r"\s+", "", text)
+
+
+def _numerals(text: str) -> str:
+    """Text with a sum in financial numerals in everyday ones (壹万元 as 一万元)."""
+    return _CAPITALS.sub(lambda m: m.group(0).translate(_CAPITAL_DIGITS), text)
 
 
 def _arabic(match: re.Match[str]) -> str:
@@ -219,6 +228,7 @@ class Question:
     beyond: dict[str, str] = field(default_factory=dict)  # each focus word's next telling word on its side
     unit: re.Pattern[str] | None = None
     plain: set[str] = field(default_factory=set)  # the nouns and names jieba cut itself (not 达产, 弄混)
+    wording: set[str] = field(default_factory=set)  # its verbs and modifiers (亏了, 愿意): a report words them its way
     places: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # what the question quotes (“红巢生活”, 《唐文粹》): found whole or not at all
@@ -253,7 +263,7 @@ def read_question(text: str, context: str = "") -> Question:
         if context else []
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
-        words=own, focus=set(focus := _focus(text, own)), beyond=focus, unit=_unit(text), context=carried, plain=set(words(text)) - said,
+        words=own, focus=set(focus := _focus(text, own)), beyond=focus, unit=_unit(text), context=carried, plain=set(words(text)) - said, wording=said,
         places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None),
         asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
         which=_which(text) if kind is None else "",
@@ -375,7 +385,7 @@ def _unit(text: str) -> re.Pattern[str] | None:
         if unit not in "个次年月日天":  # too general to require
             return re.compile(_SAME_UNITS.get(unit, re.escape(unit)), re.I)
     for hint, units in _UNIT_HINTS:
-        if hint.search(text):
+        if hint.search(text) and not (units.startswith(LENGTHS) and _NOT_A_LENGTH.search(text)):
             return re.compile(units, re.I)
     return None
 
@@ -386,6 +396,7 @@ def holds_kind(question: Question, text: str) -> bool:
     if kind == "reason":
         return not _NO_CAUSE.search(text)
     if kind == "number":
+        text = _numerals(text)
         if question.unit is None:
             text = text if _ORDINAL_ASKED.search(question.text) else _ORDINAL.sub("", text)  # 第7部 counts nothing
             return bool(_NUMBER.search(_CALENDAR.sub("", text)))
