@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from index.chunk import split_sentences
 from qa.answer import Answerer
 from qa.answer.compose import absolute_dates, excerpt, strip_opener, tidy
-from qa.answer.extract import _adds
+from qa.answer.extract import _adds, _answering_sentences
 from qa.answer.gate import OFFICE, Candidate, split_at_gaps
 from qa.answer.names import another_place, mend
 from qa.answer.question import fold, forecast_only, holds_kind, names_asked, names_instance, read_question, towns
@@ -391,6 +392,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 法院认为，李某未经妻子同意，将卖房款用于炒股，结果亏损70余万元。
 
+## 生态日党员干部捡拾垃圾
+
+本报讯 正值首个全国生态日，新丰镇组织党员干部开展志愿服务活动。党员干部们来到凤鸣山上，一边沿着山路徒步而上，一边捡拾垃圾。
+
 ## 厦门推进垃圾分类
 
 本报讯 厦门将健全垃圾分类回收体系，到2025年，全市生活垃圾回收利用率达到45%以上。
@@ -711,6 +716,16 @@ def test_asked_what_it_eats_a_second_sentence_must_say_what_it_eats(answerer: An
     colour = Candidate(0, 11, 21, "幼鱼主要呈蓝绿色。", 2.9, 0.8, True, True)  # 幼鱼, but not what it eats
     food = Candidate(0, 11, 21, "幼鱼以小虾为食。", 2.9, 0.8, True, True)
     assert not _adds(plan, colour, first) and _adds(plan, food, first)
+
+
+def test_asked_which_one_a_sentence_naming_one_comes_alone_before_an_opening_naming_none(answerer: Answerer) -> None:
+    plan = answerer.plan("新丰镇在首个全国生态日组织党员干部到哪座山上捡拾垃圾？")
+    opening = Candidate(0, 0, 30, "正值首个全国生态日，新丰镇组织党员干部开展志愿服务活动。", 3.0, 0.9, True, True)
+    named = Candidate(0, 30, 50, "党员干部们来到凤鸣山上，一边捡拾垃圾。", 2.8, 0.9, True, True)
+    picks = _answering_sentences(replace(plan, answering=[opening, named]))
+    assert [c.text for c in picks] == [named.text]
+    hill = Candidate(0, 0, 30, "新丰镇组织党员干部来到山上开展志愿服务活动。", 3.0, 0.9, True, True)  # names 山: both stay
+    assert [c.text for c in _answering_sentences(replace(plan, answering=[hill, named]))] == [hill.text, named.text]
 
 
 def test_asked_why_the_clauses_before_the_answer_are_not_widened_in(answerer: Answerer) -> None:

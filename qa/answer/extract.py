@@ -11,7 +11,18 @@ from index.tokenize import dictionary_frequency
 from qa.answer.compose import CAUSE, absolute_dates, excerpt, strip_opener
 from qa.answer.gate import LEDE_WEIGHT, Candidate, sentence_spans
 from qa.answer.model import Plan
-from qa.answer.question import _ROLE, ASK_NOUNS, beyond_words, fold, holds_kind, kind_hint, names_asked, pairs, restates
+from qa.answer.question import (
+    _ROLE,
+    ASK_NOUNS,
+    beyond_words,
+    fold,
+    holds_kind,
+    kind_hint,
+    names_asked,
+    names_instance,
+    pairs,
+    restates,
+)
 from qa.citations import MARKER
 from qa.retrieve import Passage
 
@@ -104,13 +115,18 @@ def _answering_sentences(plan: Plan) -> list[Candidate]:
                  and _day(plan.passages[c.rank]) and _day(plan.passages[first.rank])
                  and _day(plan.passages[c.rank]) != _day(plan.passages[first.rank])
                  and not _tells_again(plan, c.text, first.text)
-                 and (plan.question.kind != "date" or holds_kind(plan.question, c.text))]
+                 and (plan.question.kind != "date" or holds_kind(plan.question, c.text))
+                 and (not plan.question.which or names_instance(plan.question, c.text))]
     if other_day:
         return [first, other_day[0]]
     # two sentences that answer about equally well are both shown, when the second says what is asked (not only
-    # the subject again) and does not repeat the first
+    # the subject again) and does not repeat the first; asked which one (哪家医院), when the first names nothing
+    # like it (球会 would do for 球队) and the second names one, the second alone
     close = [c for c in fresh[1:3] if c.score >= TIE_RATIO * first.score and _adds(plan, c, first)
              and not _tells_again(plan, c.text, first.text)]
+    if close and plan.question.which and names_instance(plan.question, close[0].text) \
+            and not set(plan.question.which) & set(first.text):
+        return [close[0]]
     if close and len(first.text) + len(close[0].text) < PAIR_CHARS:
         return [first, close[0]]
     if plan.question.kind not in OPEN_KINDS and not plan.question.several:
