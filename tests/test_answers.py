@@ -531,6 +531,9 @@ def test_what_is_counted_or_dated_passes_over_a_common_word_and_a_rate_base() ->
     assert "一等奖" in read_question("获得一等奖的是哪幅作品？").items
     assert towns(fold("全部费用由街道承担")) == [] and towns("新埭镇") == ["新埭镇"]
     assert fold("罚款壹万元整") == fold("罚款1万元整") and fold("队伍陆续") == "队伍陆续"  # 伍 and 陆 in words stay
+    fee = read_question("代言费是多少？")  # a fee is money: three product lines are no answer, $4.9 is
+    assert not holds_kind(fee, "公司旗下共有三个系列产品") and holds_kind(fee, "全程收费：$4.9")
+    assert read_question("消费者联会有多少个成员？").unit is None  # 消费者 is no fee
 
 
 def test_a_particle_jieba_glued_to_a_name_is_read_off(answerer: Answerer) -> None:

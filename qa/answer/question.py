@@ -131,6 +131,7 @@ _SHORT_TITLE = re.compile(r"《[^》]》")  # 《瞄》: a one-character title i
 
 # What each kind of answer looks like in a sentence.
 _COUNT = re.compile(r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:多|余|来|几)?\s*[万亿千百]*\s*(?:多|余)?")
+_CURRENCY = re.compile(r"[$¥￥]\s*\d")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+[" + MEASURES + r"%]|第[一二两三四五六七八九十百千]+|半数|过半|翻番")
 BYLINE = re.compile(r"[（(]\s*(?:记者|通讯员|实习生|见习记者|特约记者)[^）)]{0,30}[）)]|(?:本报)?记者\s*[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})*\s*(?:报道|摄)")
 # a cause said to be unknown (尚未查询到……的具体原因, 原因不明) gives none
@@ -170,8 +171,8 @@ _UNIT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多久|多长时间"), r"年|月|天|小时|分钟|周|秒"),
     (re.compile(r"体长|身长|全长|总长|身高|体高|海拔"), LENGTHS), (re.compile(r"体重|重量|多重"), r"克|斤|吨|磅"),
     (re.compile(r"面积"), r"平方|亩|公顷|㎡|m2|m²"),
-    (re.compile(r"投资|资金|金额|总额|规模|经费|收入|产值|营收|费用|价|多少钱|薪|工资|奖金|罚款|罚金|悬赏|彩礼|赔偿|报酬|成本|利润|销售额|营业额"),
-     r"元|亿|万|英镑"),  # money, never 103亩
+    (re.compile(r"投资|资金|金额|总额|规模|(?<![浪消])费(?!者)|收入|产值|营收|价|多少钱|薪|工资|奖金|罚款|罚金|悬赏|彩礼|赔偿|报酬|成本|利润|销售额|营业额"),
+     r"元|亿|万|英镑|\$|¥|￥"),  # money, never 103亩
 )
 
 
@@ -401,6 +402,8 @@ def holds_kind(question: Question, text: str) -> bool:
             text = text if _ORDINAL_ASKED.search(question.text) else _ORDINAL.sub("", text)  # 第7部 counts nothing
             return bool(_NUMBER.search(_CALENDAR.sub("", text)))
         unit = question.unit
+        if unit.search("$") and _CURRENCY.search(text):
+            return True  # $4.9: the sign before the sum
         return any(unit.search(text, m.start(), m.end() + 3) for m in _COUNT.finditer(text) if m.group(0))
     if kind == "date":
         if (undone := UNDONE.search(text)) and not _DATE.search(text, undone.end()):
