@@ -396,6 +396,14 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 正值首个全国生态日，新丰镇组织党员干部开展志愿服务活动。党员干部们来到凤鸣山上，一边沿着山路徒步而上，一边捡拾垃圾。
 
+## 江南风电场增设测风塔
+
+本报讯 江南风电场场区跨度长达1220米，为解决测风数据不稳定的问题，风电场在南北两座测风塔中间增设一座辅塔。
+
+## 培训机构校长诈骗家长择校费
+
+本报讯 由于开始实施“双减政策”，曾某慧的两所培训机构基本处于关门状态，于是她以帮小学生入学之名诈骗择校费。
+
 ## 厦门推进垃圾分类
 
 本报讯 厦门将健全垃圾分类回收体系，到2025年，全市生活垃圾回收利用率达到45%以上。
@@ -512,6 +520,8 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("新丰镇光污染工地被罚了多少钱？", "壹万元"),  # a sum in financial numerals
     ("新丰镇土壤硒含量均值有多高？", "1.33毫克"),  # a content, not a height
     ("李某拿卖房款炒股亏了多少？", "70余万元"),  # 亏损 says 亏了: its character right beside the figure
+    ("江南风电场为什么要在两座测风塔中间增设一座130米高的辅塔？", "不稳定"),  # 130米 is a size, not an event
+    ("曾某慧开的两所培训机构为什么基本处于关门状态？", "双减"),  # jieba's 某慧开 is the name 曾某慧
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

@@ -193,7 +193,10 @@ class Gate:
         attribute = {fold(w) for w in question.focus if "的" + w in question.text} | {t for t in own if set(t) <= question.asked}
         rare = {t for t, w in own.items()
                 if w >= RARE_SHARE * ceiling and len(t) > 1 and t in plain and namelike(t) and not re.search(r"\d", t)}
-        self.rare = {t for t in rare if not (t in attribute and dictionary_tag(t) == "n")}
+        # (a word jieba cut across a name the question names, 某慧开 of 曾某慧开的, is checked as that name)
+        named = {p for name in question.people + question.places for p in pairs(name)}
+        self.rare = {t for t in rare if not (t in attribute and dictionary_tag(t) == "n")
+                     and not (t not in question.people + question.places and pairs(t) & named)}
 
     def coverage(self, folded: str, focus_factor: float = 1.0, terms: dict[str, float] | None = None) -> float:
         """Share of the question's weighted words found in folded text (focus words counted ``focus_factor`` times)."""
