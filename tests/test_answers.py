@@ -404,6 +404,14 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 由于开始实施“双减政策”，曾某慧的两所培训机构基本处于关门状态，于是她以帮小学生入学之名诈骗择校费。
 
+## 新丰县富硒茶产业提质增效
+
+本报讯 新丰县县长王燊介绍，近年来，新丰县坚持富硒茶首位产业不动摇，推动茶产业提质增效。
+
+## 新丰花园小区加装电梯
+
+本报讯 新丰花园小区位于平湖市当湖街道，今年小区加装电梯12部。
+
 ## 厦门推进垃圾分类
 
 本报讯 厦门将健全垃圾分类回收体系，到2025年，全市生活垃圾回收利用率达到45%以上。
@@ -471,6 +479,8 @@ def _first(text: str) -> str:
     "新丰镇的出生率是每十万人多少人？",  # 每十万人 is the rate's base: 出生率 is what is counted
     "新丰书画联展展期持续到哪一天？",  # 持续 is everywhere: 展期 is what is dated, and the report gives no end
     "李某拿卖房款炒股盈利了多少？",  # a verb is said in other words (亏损 for 亏了), never by another verb
+    "新丰县县长王燊是哪里人？",  # asked where one is from, a sentence that names his county does not say so
+    "李某卖掉的那套房子位于北京哪个区？",  # asked which district, a sentence naming none
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -522,6 +532,7 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("李某拿卖房款炒股亏了多少？", "70余万元"),  # 亏损 says 亏了: its character right beside the figure
     ("江南风电场为什么要在两座测风塔中间增设一座130米高的辅塔？", "不稳定"),  # 130米 is a size, not an event
     ("曾某慧开的两所培训机构为什么基本处于关门状态？", "双减"),  # jieba's 某慧开 is the name 曾某慧
+    ("新丰花园小区位于哪个街道？", "当湖街道"),
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)
@@ -817,6 +828,7 @@ def test_openers_and_relative_dates() -> None:
     assert strip_opener("周忠  摄今年7月，公园开展摄影作品征集活动。") == "今年7月，公园开展摄影作品征集活动。"
     assert strip_opener("图为嫌疑人被抓（通讯员供图）7月21日，派出所接到报警。") == "7月21日，派出所接到报警。"
     assert strip_opener("2023/08/18 ，正文：法院公开审理此案。") == "法院公开审理此案。"
+    assert strip_opener("08/14，正文： \t这几天，运动会吸引了不少目光。") == "这几天，运动会吸引了不少目光。"
     assert strip_opener("移动通讯公司发布新品。") == "移动通讯公司发布新品。" and strip_opener("王强摄影多年。") == "王强摄影多年。"
     assert tidy("来源：人民网－国际频道 原创稿当地民众参加仪式。") == "当地民众参加仪式。"
     assert tidy("发售时间提前至10月5日https://t.cn/abc") == "发售时间提前至10月5日"

@@ -24,6 +24,7 @@ from qa.answer.question import (
     YEAR,
     Question,
     asks_clock_or_year,
+    beyond_words,
     chinese,
     fills_slot,
     fold,
@@ -59,8 +60,9 @@ CHAR_WEIGHT = 1.0  # its characters beyond the title, the ones few sentences hol
 CHAR_SPAN = 40  # ... per this many characters of sentence: a long sentence holds many characters by chance
 PLACE_WEIGHT = 0.3  # asked where: a sentence that locates (位于, 地处, ……省/市/区) over one that merely names a place
 LOCATES = re.compile(r"位于|坐落|座落|地处|地址|生于|出生[于在]|[\u4e00-\u9fff]{2,}[省市县区州郡国镇乡村岛路街道]")
-NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}(?:[（(][^（()）]{1,20}[）)])?人(?=[，,。；;）)]|$)")  # 沧州清池人: where one is from
+NATIVE = re.compile(r"(?:^|[，,；;（(])[\u4e00-\u9fff]{2,8}(?:[（(][^（()）]{1,20}[）)])?人(?=[，,。；;）)（(]|$)")  # 沧州清池人: where one is from
 # asked where someone is from (是哪里人, 籍贯): a sentence that says it (广东海阳人, 生于……), not one naming any place
+DIVISION_ASKED = re.compile(r"哪一?个(区|县|镇|乡|村|省|街道)")  # asked which district: 海淀区, not a court's 北京
 ASKS_NATIVE = re.compile(r"(?:哪里|哪儿|什么地方|何地|何处|哪个地方|哪国|哪个国家|哪一国|哪个省)的?人|籍贯")
 # an encyclopaedia's opening sentence: what its subject is (X，又称……，为……的一种)
 DEFINES = re.compile(r"又称|又名|简称|俗名|俗称|学名|别名|[是为]一[种个座位家所部条项款]|之一|的一种|的一个")
@@ -175,6 +177,8 @@ class Gate:
         self.siblings = Siblings(question)
         self.cues = [cue for asked, cue in CUES if asked.search(question.text)]
         self.native = question.kind == "place" and bool(ASKS_NATIVE.search(question.text))
+        division = DIVISION_ASKED.search(question.text)
+        self.division = division.group(1) if division else ""
         asked = fold(question.text)
         self.offices = [re.compile(("" if "副" + t in asked else "(?<!副)") + re.escape(t)) for t in self.focus if OFFICE.search(t)]
         self.asks_removal = bool(REMOVED.search(asked))
@@ -290,7 +294,7 @@ class Gate:
             # a report that tells of an event without its date tells it happened by the report's date
             sentence = passage.text[start:end]
             # posseg for 谁: run it once per sentence; asked who, a role the question names (作者) is no answer
-            found_kind = holds_kind(self.question, self._unroled(sentence))
+            found_kind = holds_kind(self.question, self._unroled(sentence)) and self._of_place_asked(sentence)
             slot = fills_slot(self.question, folded[i])
             kind_ok = (found_kind or slot) and not forecast_only(self.question, sentence) \
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question)
@@ -338,6 +342,13 @@ class Gate:
         if self.native:
             return bool(NATIVE.search(sentence) or BORN.search(sentence))
         return bool(LOCATES.search(sentence))
+
+    def _of_place_asked(self, sentence: str) -> bool:
+        """Asked where someone is from, the sentence says so (广东海阳人, 生于); asked which district or county (哪个区),
+        it names one beyond the question's own words."""
+        if self.native:
+            return bool(NATIVE.search(sentence) or BORN.search(sentence))
+        return not self.division or self.division in beyond_words(self.question, sentence)
 
     def _unroled(self, sentence: str) -> str:
         """Asked whose role someone is (……的作者是谁), the sentence without that role: 作者 alone names no one."""
