@@ -412,6 +412,10 @@ NAMES = """2023年5月9日◆星期二
 
 本报讯 新丰花园小区位于平湖市当湖街道，今年小区加装电梯12部。
 
+## 新丰镇开展燃气安全专项整治
+
+本报讯 新丰镇综合执法中心开展燃气安全专项整治，重点打击安装不合格燃气报警器等现象，共收缴超期钢瓶12支。
+
 ## 厦门推进垃圾分类
 
 本报讯 厦门将健全垃圾分类回收体系，到2025年，全市生活垃圾回收利用率达到45%以上。
@@ -481,6 +485,7 @@ def _first(text: str) -> str:
     "李某拿卖房款炒股盈利了多少？",  # a verb is said in other words (亏损 for 亏了), never by another verb
     "新丰县县长王燊是哪里人？",  # asked where one is from, a sentence that names his county does not say so
     "李某卖掉的那套房子位于北京哪个区？",  # asked which district, a sentence naming none
+    "新丰镇综合执法中心这次整治中收缴了多少个不合格燃气报警器？",  # the figure counts 钢瓶, another thing
 ])
 def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     answer, _ = answerer.answer(question)
@@ -533,6 +538,7 @@ def test_near_misses_are_refused(answerer: Answerer, question: str) -> None:
     ("江南风电场为什么要在两座测风塔中间增设一座130米高的辅塔？", "不稳定"),  # 130米 is a size, not an event
     ("曾某慧开的两所培训机构为什么基本处于关门状态？", "双减"),  # jieba's 某慧开 is the name 曾某慧
     ("新丰花园小区位于哪个街道？", "当湖街道"),
+    ("新丰镇综合执法中心这次整治中收缴了多少支超期钢瓶？", "12支"),
 ])
 def test_variants_of_news_wording_still_answer(answerer: Answerer, question: str, expected: str) -> None:
     answer, _ = answerer.answer(question)

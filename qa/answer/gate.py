@@ -294,7 +294,8 @@ class Gate:
             # a report that tells of an event without its date tells it happened by the report's date
             sentence = passage.text[start:end]
             # posseg for 谁: run it once per sentence; asked who, a role the question names (作者) is no answer
-            found_kind = holds_kind(self.question, self._unroled(sentence)) and self._of_place_asked(sentence)
+            found_kind = holds_kind(self.question, self._unroled(sentence)) and self._of_place_asked(sentence) \
+                and self._counted_said(fold(sentence))
             slot = fills_slot(self.question, folded[i])
             kind_ok = (found_kind or slot) and not forecast_only(self.question, sentence) \
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question)
@@ -342,6 +343,15 @@ class Gate:
         if self.native:
             return bool(NATIVE.search(sentence) or BORN.search(sentence))
         return bool(LOCATES.search(sentence))
+
+    def _counted_said(self, sentence: str) -> bool:
+        """Asked how many of a thing (多少个燃气报警器), a clause gives a figure of that thing (its head character
+        will do: 五名球员 for 几名队员), not of another the article counts (共收缴超期钢瓶12支)."""
+        counted = fold(self.question.counted)
+        if not counted:
+            return True
+        return any(counted[-1] in clause and holds_kind(self.question, clause)  # its head: 五名球员 for 队员
+                   for clause in re.split(r"[，；;。：:]", sentence))
 
     def _of_place_asked(self, sentence: str) -> bool:
         """Asked where someone is from, the sentence says so (广东海阳人, 生于); asked which district or county (哪个区),

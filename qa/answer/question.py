@@ -73,6 +73,7 @@ _NOT_FOCUS = frozenset(["约", "大约", "大概", "超过", "左右", "近", "�
 _WHICH = re.compile(r"^(?:什么|哪|哪[一个些种部家场所条座项类支届本首篇门间款位]|何)$")
 _WHICH_ONE = re.compile(r"哪一?[个家所座艘条部幅支只款项间本张首届队栋台辆枚](?!些)([\u4e00-\u9fff]{1,6})")
 _DETERMINERS = set("该这那此某一本其每各哪个所家座位条两几多些之的")
+_COUNT_ENDS = re.compile(rf"(?:多少|几)(?:[{MEASURES}]|{COUNTERS})([\u4e00-\u9fff]{{2,10}}?)[了呢吗]?[？?]?$")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})千")
 _CASE_ORDINAL = re.compile(r"(第\d+)[例宗](?=[\u4e00-\u9fff]{0,8}(?:案|纠纷|事故|事件|诉讼))")
 _NOT_ASKED = set("的是了在和与及有为么个一呢吗样事人物东西")
@@ -239,6 +240,7 @@ class Question:
     asked: frozenset[str] = frozenset()  # the characters of the noun after 什么/哪个 (党派 in 哪个党派)
     trait: re.Pattern[str] | None = None  # asked a colour: how its answer reads (褐色)
     which: str = ""  # asked which one (哪家法院): the noun whose instance answers (黄冈市中级人民法院)
+    counted: str = ""  # the noun a count ends the question with (报警器 in 多少个不合格燃气报警器)
 
     @property
     def several(self) -> bool:
@@ -269,7 +271,7 @@ def read_question(text: str, context: str = "") -> Question:
         words=own, focus=set(focus := _focus(text, own)), beyond=focus, unit=_unit(text), context=carried, plain=set(words(text)) - said, wording=said,
         places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None),
         asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
-        which=_which(text) if kind is None else "",
+        which=_which(text) if kind is None else "", counted=_counted(text) if kind == "number" else "",
         names=[fold(n) for n in _QUOTED.findall(text) + _defined(text) if len(fold(n)) >= 2] + _SHORT_TITLE.findall(text),
     )
 
@@ -352,6 +354,18 @@ def _asked(text: str) -> str:
         if _WHICH.match(piece) and chinese(noun := pieces[i + 1]) and noun not in _NOT_ASKED:
             return noun
     return ""
+
+
+def _counted(text: str) -> str:
+    """The noun a count ends the question with (多少个不合格燃气报警器: 报警器; not 几个属生存到中新世, which goes on
+    with a verb)."""
+    import jieba.posseg
+
+    match = _COUNT_ENDS.search(text)
+    pieces = jieba.posseg.lcut(match.group(1)) if match else []
+    if not pieces or any(piece.flag.startswith("v") for piece in pieces) or not pieces[-1].flag.startswith("n"):
+        return ""
+    return pieces[-1].word if len(pieces[-1].word) >= 2 else ""
 
 
 def _which(text: str) -> str:
