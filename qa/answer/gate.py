@@ -90,6 +90,7 @@ RARE_SHARE = 0.999  # words the archive never saw as a word (names, terms) must 
 COMMON_IDF = 0.25  # a focus word with less than this share of the highest idf is everywhere in the archive
 PART_CREDIT = 0.8
 WORDED_NEAR = 6  # a verb's character this near the figure or date says the verb (亏损70余万元 for 亏了)
+DATED = re.compile(r"\d+\s*[年月日号]")  # ... a date written out, not 近日 or 上午
 FOCUS_HELD = 0.4  # a focus word counts as said when half its character pairs are (收盘 for 收盘价)
 # an abbreviation's characters stand at most this many apart in the name it shortens, a name at most this many
 # times as long (生物所 for 生物技术研究所)
@@ -126,9 +127,6 @@ class Candidate:
     def answers(self) -> bool:
         """Whether the sentence may be given as the answer."""
         return self.kind_ok and self.items_ok and self.focus_ok and self.rare_ok
-
-
-DATED = re.compile(r"\d+\s*[年月日号]")  # a date written out, not 近日 or 上午
 
 
 def _verb_at(text: str, i: int) -> bool:

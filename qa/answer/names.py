@@ -63,7 +63,8 @@ def mend(question: Question, lexical: LexicalIndex) -> Question:
         return core if core and core != word and lexical.idf(word) >= ceiling > lexical.idf(core) else word
 
     return replace(question, words=[name(w) for w in question.words], focus={name(w) for w in question.focus},
-                   beyond={name(w): name(b) if b else b for w, b in question.beyond.items()}, plain={name(w) for w in question.plain})
+                   beyond={name(w): name(b) if b else b for w, b in question.beyond.items()},
+                   plain={name(w) for w in question.plain})
 
 
 def another_place(question: Question, folded: str) -> bool:

@@ -268,7 +268,8 @@ def read_question(text: str, context: str = "") -> Question:
         if context else []
     return Question(
         text=text, kind=kind, listing=bool(_LISTING.search(text)), items=sorted(set(_ITEM.findall(folded))),
-        words=own, focus=set(focus := _focus(text, own)), beyond=focus, unit=_unit(text), context=carried, plain=set(words(text)) - said, wording=said,
+        words=own, focus=set(focus := _focus(text, own)), beyond=focus, unit=_unit(text), context=carried,
+        plain=set(words(text)) - said, wording=said,
         places=places, people=people, trait=next((form for ask, form in _TRAITS if ask.search(text)), None),
         asked=frozenset(ch for ch in _asked(text) if ch not in _NOT_ASKED),
         which=_which(text) if kind is None else "", counted=_counted(text) if kind == "number" else "",
