@@ -175,6 +175,7 @@ class Gate:
         self.siblings = Siblings(question)
         self.cues = [cue for asked, cue in CUES if asked.search(question.text)]
         self.native = question.kind == "place" and bool(ASKS_NATIVE.search(question.text))
+        self.head = fold(question.counted)[-1:]  # the head of what a count ends on (器 of 报警器; 员: 五名球员 for 队员)
         division = DIVISION_ASKED.search(question.text)
         self.division = division.group(1) if division else ""
         asked = fold(question.text)
@@ -293,7 +294,7 @@ class Gate:
             sentence = passage.text[start:end]
             # posseg for 谁: run it once per sentence; asked who, a role the question names (作者) is no answer
             found_kind = holds_kind(self.question, self._unroled(sentence)) and self._of_place_asked(sentence) \
-                and self._counted_said(fold(sentence))
+                and self._counted_said(folded[i])
             slot = fills_slot(self.question, folded[i])
             kind_ok = (found_kind or slot) and not forecast_only(self.question, sentence) \
                 or (self.question.kind == "date" and bool(passage.meta.get("date")) and not asks_clock_or_year(self.question)
@@ -345,11 +346,9 @@ class Gate:
     def _counted_said(self, sentence: str) -> bool:
         """Asked how many of a thing (多少个燃气报警器), a clause gives a figure of that thing (its head character
         will do: 五名球员 for 几名队员), not of another the article counts (共收缴超期钢瓶12支)."""
-        counted = fold(self.question.counted)
-        if not counted:
+        if not self.head:
             return True
-        return any(counted[-1] in clause and holds_kind(self.question, clause)  # its head: 五名球员 for 队员
-                   for clause in re.split(r"[，；;。：:]", sentence))
+        return any(self.head in clause and holds_kind(self.question, clause) for clause in re.split(r"[，；;。：:]", sentence))
 
     def _of_place_asked(self, sentence: str) -> bool:
         """Asked where someone is from, the sentence says so (广东海阳人, 生于); asked which district or county (哪个区),
